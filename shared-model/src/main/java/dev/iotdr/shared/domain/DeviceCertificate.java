@@ -31,6 +31,16 @@ public record DeviceCertificate(CertificateId id, String arn, String pem, Certif
         Checks.required("certificate status", status);
     }
 
+    /**
+     * This certificate's ARN in {@code region}: the same certificate registered there has the same id, and
+     * the ARN differs only in its region field.
+     */
+    public String arnIn(Region region) {
+        String[] parts = arn.split(":", 6);
+        parts[3] = region.code();
+        return String.join(":", parts);
+    }
+
     public DeviceCertificate withStatus(CertificateStatus newStatus) {
         return new DeviceCertificate(id, arn, pem, newStatus);
     }

@@ -159,6 +159,13 @@ class DeviceRecordTest {
     }
 
     @Test
+    void aCertificatesArnInAnotherRegionDiffersOnlyInTheRegion() {
+        DeviceCertificate certificate = DeviceFixtures.certificate('d', CertificateStatus.ACTIVE);
+        assertThat(certificate.arnIn(EU_WEST_1)).isEqualTo("arn:aws:iot:eu-west-1:123456789012:cert/" + "d".repeat(64));
+        assertThat(certificate.arnIn(US_EAST_1)).isEqualTo(certificate.arn());
+    }
+
+    @Test
     void recordsOfDifferentDevicesAreNotComparable() {
         assertThatThrownBy(() -> DeviceFixtures.onboarded("a").supersedes(DeviceFixtures.onboarded("b")))
                 .hasMessageContaining("cannot compare");

@@ -1,0 +1,21 @@
+package dev.iotdr.onboarding.config;
+
+import dev.iotdr.shared.aws.RegionalAwsClients;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The AWS clients of this instance and the clock every use case reads time from. */
+@Configuration(proxyBeanMethods = false)
+public class CoreConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RegionalAwsClients regionalAwsClients(RegionProperties properties) {
+        return new RegionalAwsClients(properties.aws().toClientSettings());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

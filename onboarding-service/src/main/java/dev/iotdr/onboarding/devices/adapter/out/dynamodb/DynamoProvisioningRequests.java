@@ -1,0 +1,242 @@
+package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
+
+import dev.iotdr.onboarding.aws.AwsApi;
+import dev.iotdr.onboarding.aws.GuardedAwsCalls;
+import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
+import dev.iotdr.onboarding.devices.domain.IdempotencyKey;
+import dev.iotdr.onboarding.devices.domain.ProvisioningRequest;
+import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Operation;
+import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Status;
+import dev.iotdr.onboarding.devices.domain.SealedSecret;
+import dev.iotdr.shared.domain.CertificateId;
+import dev.iotdr.shared.domain.CertificateStatus;
+import dev.iotdr.shared.domain.DeviceCertificate;
+import dev.iotdr.shared.domain.DeviceId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * {@link ProvisioningRequests} on one regional table: {@code request#<key>} items hold saga state,
+ * {@code claim#<deviceId>} items hold device claims. Saga items expire through DynamoDB TTL on
+ * {@code ttl}; readers check {@code expiresAt} themselves because TTL deletes late.
+ */
+final class DynamoProvisioningRequests implements ProvisioningRequests {
+    static final String PK = "pk";
+    static final String TTL = "ttl";
+
+    private final DynamoDbClient dynamo;
+    private final GuardedAwsCalls calls;
+    private final String table;
+
+    DynamoProvisioningRequests(DynamoDbClient dynamo, GuardedAwsCalls calls, String table) {
+        this.dynamo = dynamo;
+        this.calls = calls;
+        this.table = table;
+    }
+
+    @Override
+    public Optional<ProvisioningRequest> find(IdempotencyKey key) {
+        GetItemResponse response = calls.call(
+                AwsApi.DYNAMODB_GET_ITEM,
+                () -> dynamo.getItem(r ->
+                        r.tableName(table).key(Map.of(PK, s(requestKey(key)))).consistentRead(true)));
+        return response.hasItem() && !response.item().isEmpty()
+                ? Optional.of(decode(response.item()))
+                : Optional.empty();
+    }
+
+    @Override
+    public ProvisioningRequest create(ProvisioningRequest request, Instant now) {
+        ProvisioningRequest stored = request.atRevision(1);
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_PUT_ITEM,
+                    () -> dynamo.putItem(r -> r.tableName(table)
+                            .item(encode(stored))
+                            .conditionExpression("attribute_not_exists(#pk) OR #expires <= :now")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#expires", "expiresAt"))
+                            .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli())))));
+        } catch (ConditionalCheckFailedException taken) {
+            throw new StaleRequestException("a live request has key " + request.key(), taken);
+        }
+        return stored;
+    }
+
+    @Override
+    public ProvisioningRequest update(ProvisioningRequest request) {
+        ProvisioningRequest stored = request.atRevision(request.revision() + 1);
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_PUT_ITEM,
+                    () -> dynamo.putItem(r -> r.tableName(table)
+                            .item(encode(stored))
+                            .conditionExpression("#revision = :revision")
+                            .expressionAttributeNames(Map.of("#revision", "revision"))
+                            .expressionAttributeValues(Map.of(":revision", n(request.revision())))));
+        } catch (ConditionalCheckFailedException raced) {
+            throw new StaleRequestException("request " + request.key() + " was written by another attempt", raced);
+        }
+        return stored;
+    }
+
+    @Override
+    public Optional<IdempotencyKey> claim(DeviceId device, IdempotencyKey owner) {
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_PUT_ITEM,
+                    () -> dynamo.putItem(r -> r.tableName(table)
+                            .item(Map.of(PK, s(claimKey(device)), "owner", s(owner.value())))
+                            .conditionExpression("attribute_not_exists(#pk) OR #owner = :owner")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#owner", "owner"))
+                            .expressionAttributeValues(Map.of(":owner", s(owner.value())))));
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException held) {
+            GetItemResponse current = calls.call(
+                    AwsApi.DYNAMODB_GET_ITEM,
+                    () -> dynamo.getItem(r -> r.tableName(table)
+                            .key(Map.of(PK, s(claimKey(device))))
+                            .consistentRead(true)));
+            if (!current.hasItem() || current.item().isEmpty()) {
+                return claim(device, owner); // released in between: try once more
+            }
+            return Optional.of(new IdempotencyKey(current.item().get("owner").s()));
+        }
+    }
+
+    @Override
+    public void release(DeviceId device, IdempotencyKey owner) {
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_DELETE_ITEM,
+                    () -> dynamo.deleteItem(r -> r.tableName(table)
+                            .key(Map.of(PK, s(claimKey(device))))
+                            .conditionExpression("#owner = :owner")
+                            .expressionAttributeNames(Map.of("#owner", "owner"))
+                            .expressionAttributeValues(Map.of(":owner", s(owner.value())))));
+        } catch (ConditionalCheckFailedException notOurs) {
+            // another request holds it, or nobody does: nothing of ours to release
+        }
+    }
+
+    @Override
+    public void releaseAny(DeviceId device) {
+        calls.run(
+                AwsApi.DYNAMODB_DELETE_ITEM,
+                () -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(claimKey(device))))));
+    }
+
+    @Override
+    public List<ProvisioningRequest> unfinished(Instant leaseExpiredBefore) {
+        List<ProvisioningRequest> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = calls.call(
+                    AwsApi.DYNAMODB_SCAN,
+                    () -> dynamo.scan(r -> {
+                        r.tableName(table)
+                                .filterExpression(
+                                        "begins_with(#pk, :prefix) AND #status IN (:a, :b, :c) AND #lease < :now")
+                                .expressionAttributeNames(
+                                        Map.of("#pk", PK, "#status", "status", "#lease", "leaseUntil"))
+                                .expressionAttributeValues(Map.of(
+                                        ":prefix", s("request#"),
+                                        ":a", s(Status.IN_PROGRESS.name()),
+                                        ":b", s(Status.COMMITTED.name()),
+                                        ":c", s(Status.ROLLBACK_PENDING.name()),
+                                        ":now", n(leaseExpiredBefore.toEpochMilli())));
+                        if (from != null) {
+                            r.exclusiveStartKey(from);
+                        }
+                    }));
+            page.items().stream().map(DynamoProvisioningRequests::decode).forEach(found::add);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return found;
+    }
+
+    static Map<String, AttributeValue> encode(ProvisioningRequest request) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(requestKey(request.key())));
+        item.put("key", s(request.key().value()));
+        item.put("fingerprint", s(request.fingerprint()));
+        item.put("operation", s(request.operation().name()));
+        item.put("deviceId", s(request.deviceId().value()));
+        item.put("status", s(request.status().name()));
+        item.put("revision", n(request.revision()));
+        item.put("thingCreated", AttributeValue.fromBool(request.thingCreated()));
+        request.certificate().ifPresent(certificate -> {
+            item.put("certificateId", s(certificate.id().value()));
+            item.put("certificateArn", s(certificate.arn()));
+            item.put("certificatePem", s(certificate.pem()));
+        });
+        request.privateKey().ifPresent(secret -> {
+            item.put("privateKeyKeyId", s(secret.keyId()));
+            item.put("privateKeySealed", s(secret.ciphertext()));
+        });
+        request.replacedCertificate().ifPresent(old -> item.put("replacedCertificateId", s(old.value())));
+        item.put("recordVersion", n(request.recordVersion()));
+        request.rejection().ifPresent(reason -> item.put("rejection", s(reason)));
+        item.put("createdAt", n(request.createdAt().toEpochMilli()));
+        item.put("expiresAt", n(request.expiresAt().toEpochMilli()));
+        item.put("leaseUntil", n(request.leaseUntil().toEpochMilli()));
+        item.put(TTL, n(request.expiresAt().getEpochSecond() + 3600));
+        return item;
+    }
+
+    static ProvisioningRequest decode(Map<String, AttributeValue> item) {
+        Optional<DeviceCertificate> certificate = Optional.ofNullable(item.get("certificateId"))
+                .map(id -> new DeviceCertificate(
+                        CertificateId.of(id.s()),
+                        item.get("certificateArn").s(),
+                        item.get("certificatePem").s(),
+                        CertificateStatus.INACTIVE));
+        Optional<SealedSecret> privateKey = Optional.ofNullable(item.get("privateKeySealed"))
+                .map(ciphertext -> new SealedSecret(item.get("privateKeyKeyId").s(), ciphertext.s()));
+        return new ProvisioningRequest(
+                new IdempotencyKey(item.get("key").s()),
+                item.get("fingerprint").s(),
+                Operation.valueOf(item.get("operation").s()),
+                DeviceId.of(item.get("deviceId").s()),
+                Status.valueOf(item.get("status").s()),
+                Long.parseLong(item.get("revision").n()),
+                item.get("thingCreated").bool(),
+                certificate,
+                privateKey,
+                Optional.ofNullable(item.get("replacedCertificateId")).map(old -> CertificateId.of(old.s())),
+                Long.parseLong(item.get("recordVersion").n()),
+                Optional.ofNullable(item.get("rejection")).map(AttributeValue::s),
+                instant(item.get("createdAt")),
+                instant(item.get("expiresAt")),
+                instant(item.get("leaseUntil")));
+    }
+
+    private static String requestKey(IdempotencyKey key) {
+        return "request#" + key.value();
+    }
+
+    private static String claimKey(DeviceId device) {
+        return "claim#" + device.value();
+    }
+
+    private static Instant instant(AttributeValue value) {
+        return Instant.ofEpochMilli(Long.parseLong(value.n()));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

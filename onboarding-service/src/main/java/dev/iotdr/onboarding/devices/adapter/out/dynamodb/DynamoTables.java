@@ -1,0 +1,111 @@
+package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
+
+import dev.iotdr.onboarding.aws.AwsApi;
+import dev.iotdr.onboarding.aws.GuardedAwsCalls;
+import dev.iotdr.shared.contract.DeviceTable;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * Ensures, idempotently, the tables onboarding writes: the device table (streamed with new and old images,
+ * the contract replication reads) and the regional provisioning-request table (with TTL). Until
+ * CloudFormation templates own them, the service does this at startup.
+ */
+final class DynamoTables {
+    private static final Logger log = LoggerFactory.getLogger(DynamoTables.class);
+    private static final Duration ACTIVE_WITHIN = Duration.ofSeconds(60);
+
+    private final DynamoDbClient dynamo;
+    private final GuardedAwsCalls calls;
+
+    DynamoTables(DynamoDbClient dynamo, GuardedAwsCalls calls) {
+        this.dynamo = dynamo;
+        this.calls = calls;
+    }
+
+    void ensureDeviceTable(String table) {
+        ensure(table, DeviceTable.DEVICE_ID, true);
+    }
+
+    void ensureRequestTable(String table) {
+        ensure(table, DynamoProvisioningRequests.PK, false);
+        calls.run(AwsApi.DYNAMODB_UPDATE_TIME_TO_LIVE, () -> {
+            try {
+                dynamo.updateTimeToLive(r -> r.tableName(table)
+                        .timeToLiveSpecification(t -> t.enabled(true).attributeName(DynamoProvisioningRequests.TTL)));
+            } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException alreadyEnabled) {
+                if (alreadyEnabled.statusCode() != 400) {
+                    throw alreadyEnabled;
+                }
+            }
+        });
+    }
+
+    private void ensure(String table, String hashKey, boolean streamed) {
+        if (!exists(table)) {
+            try {
+                calls.run(
+                        AwsApi.DYNAMODB_CREATE_TABLE,
+                        () -> dynamo.createTable(r -> {
+                            r.tableName(table)
+                                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                                    .attributeDefinitions(AttributeDefinition.builder()
+                                            .attributeName(hashKey)
+                                            .attributeType(ScalarAttributeType.S)
+                                            .build())
+                                    .keySchema(KeySchemaElement.builder()
+                                            .attributeName(hashKey)
+                                            .keyType(KeyType.HASH)
+                                            .build());
+                            if (streamed) {
+                                r.streamSpecification(
+                                        s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
+                            }
+                        }));
+                log.info("created table {}", table);
+            } catch (ResourceInUseException createdMeanwhile) {
+                // another instance created it
+            }
+        }
+        awaitActive(table);
+    }
+
+    private boolean exists(String table) {
+        try {
+            calls.run(AwsApi.DYNAMODB_DESCRIBE_TABLE, () -> dynamo.describeTable(r -> r.tableName(table)));
+            return true;
+        } catch (ResourceNotFoundException absent) {
+            return false;
+        }
+    }
+
+    private void awaitActive(String table) {
+        Instant deadline = Instant.now().plus(ACTIVE_WITHIN);
+        while (calls.call(AwsApi.DYNAMODB_DESCRIBE_TABLE, () -> dynamo.describeTable(r -> r.tableName(table)))
+                        .table()
+                        .tableStatus()
+                != TableStatus.ACTIVE) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("table " + table + " is not ACTIVE after " + ACTIVE_WITHIN);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for table " + table, e);
+            }
+        }
+    }
+}
