@@ -1,5 +1,7 @@
 package dev.iotdr.onboarding;
 
+import dev.iotdr.shared.runtime.ParentProcessWatch;
+import java.time.Duration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,6 +13,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class OnboardingApplication {
     public static void main(String[] args) {
-        SpringApplication.run(OnboardingApplication.class, args);
+        var context = SpringApplication.run(OnboardingApplication.class, args);
+        // Started by the local stack's supervisor: leave with it, even if it was killed.
+        Long parent = context.getEnvironment().getProperty("iotdr.parent-pid", Long.class);
+        if (parent != null) {
+            ParentProcessWatch.start(
+                    parent, Duration.ofSeconds(1), status -> System.exit(SpringApplication.exit(context)));
+        }
     }
 }

@@ -2,7 +2,6 @@ package dev.iotdr.deploy.localstack;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.iotdr.deploy.localcloud.LocalCloud;
 import dev.iotdr.deploy.localcloud.LocalCloudException;
 import dev.iotdr.shared.domain.Region;
 import java.io.IOException;
@@ -17,17 +16,18 @@ import java.util.regex.Pattern;
 
 /**
  * The supervisor's loopback control API: {@code POST /regions/{region}/stop} makes a real outage of one
- * region, {@code POST /regions/{region}/start} brings it back (empty). Answers problem JSON on errors.
+ * region (its services and its emulator stop), {@code POST /regions/{region}/start} brings it back (the
+ * emulator empty, the services re-creating what they need). Answers problem JSON on errors.
  */
 final class ControlEndpoint implements AutoCloseable {
     private static final Pattern REGION_ACTION = Pattern.compile("/regions/([a-z0-9-]+)/(stop|start)");
 
     private final HttpServer server;
-    private final LocalCloud cloud;
+    private final LocalStack stack;
     private final Runnable onChange;
 
-    ControlEndpoint(LocalCloud cloud, Runnable onChange) {
-        this.cloud = cloud;
+    ControlEndpoint(LocalStack stack, Runnable onChange) {
+        this.stack = stack;
         this.onChange = onChange;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -57,8 +57,12 @@ final class ControlEndpoint implements AutoCloseable {
             Region region;
             try {
                 region = Region.of(matcher.group(1));
-                if (!cloud.regions().contains(region)) {
-                    problem(exchange, 404, "Unknown region", region + " is not one of " + cloud.regions());
+                if (!stack.cloud().regions().contains(region)) {
+                    problem(
+                            exchange,
+                            404,
+                            "Unknown region",
+                            region + " is not one of " + stack.cloud().regions());
                     return;
                 }
             } catch (IllegalArgumentException e) {
@@ -67,16 +71,17 @@ final class ControlEndpoint implements AutoCloseable {
             }
             try {
                 if (matcher.group(2).equals("stop")) {
-                    cloud.stopRegion(region);
+                    stack.stopRegion(region);
                 } else {
-                    cloud.startRegion(region);
+                    stack.startRegion(region);
                 }
             } catch (LocalCloudException e) {
                 problem(exchange, 500, "Region action failed", e.getMessage());
                 return;
             }
             onChange.run();
-            byte[] body = ("{\"region\":\"" + region + "\",\"running\":" + cloud.isRunning(region) + "}")
+            byte[] body = ("{\"region\":\"" + region + "\",\"running\":"
+                            + stack.cloud().isRunning(region) + "}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);

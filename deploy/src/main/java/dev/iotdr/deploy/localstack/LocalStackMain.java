@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor process of the local stack ({@code ./drctl up}). Arguments: {@code --state-dir DIR}
- * (default {@code .drctl}); the domain comes from {@code IOTDR_DOMAIN} (default {@value #DEFAULT_DOMAIN}),
+ * (default {@code .drctl}), {@code --repo-root DIR} (where built service jars are found); the domain comes from {@code IOTDR_DOMAIN} (default {@value #DEFAULT_DOMAIN}),
  * the regions from {@code IOTDR_REGIONS}. Runs until it receives SIGTERM, then stops what it started.
  */
 public final class LocalStackMain {
@@ -21,28 +21,42 @@ public final class LocalStackMain {
 
     public static void main(String[] args) throws InterruptedException {
         Path stateDir = Path.of(argument(args, "--state-dir", ".drctl")).toAbsolutePath();
+        Path repositoryRoot = Path.of(argument(args, "--repo-root", ".")).toAbsolutePath();
         String configuredDomain = System.getenv("IOTDR_DOMAIN");
         FleetDomain domain = FleetDomain.of(
                 configuredDomain == null || configuredDomain.isBlank() ? DEFAULT_DOMAIN : configuredDomain);
         LocalCloudConfig config = LocalCloudConfig.fromEnvironment().withLogDirectory(stateDir.resolve("logs"));
         LocalStackState state = new LocalStackState(stateDir.resolve("state.json"), domain);
 
-        LocalCloud cloud = LocalCloud.start(config);
-        ControlEndpoint[] control = new ControlEndpoint[1];
-        control[0] = new ControlEndpoint(cloud, () -> state.write(cloud, control[0].uri(), true));
+        LocalStack stack = new LocalStack(LocalCloud.start(config), domain, repositoryRoot, stateDir);
         CountDownLatch stopped = new CountDownLatch(1);
+        ControlEndpoint[] control = new ControlEndpoint[1];
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
                             log.info("stopping the local stack");
-                            control[0].close();
-                            cloud.close();
+                            if (control[0] != null) {
+                                control[0].close();
+                            }
+                            stack.close();
                             state.delete();
                             stopped.countDown();
                         },
                         "local-stack-shutdown"));
-        state.write(cloud, control[0].uri(), true);
-        log.info("local stack ready for {}: regions {}, control {}", domain, cloud.endpoints(), control[0].uri());
+        try {
+            control[0] = new ControlEndpoint(stack, () -> state.write(stack, control[0].uri(), true));
+            state.write(stack, control[0].uri(), false);
+            stack.startServices();
+            state.write(stack, control[0].uri(), true);
+        } catch (RuntimeException e) {
+            log.error("the local stack failed to start: {}", e.getMessage(), e);
+            System.exit(1); // the shutdown hook stops whatever did start
+        }
+        log.info(
+                "local stack ready for {}: regions {}, control {}",
+                domain,
+                stack.cloud().endpoints(),
+                control[0].uri());
         stopped.await();
     }
 

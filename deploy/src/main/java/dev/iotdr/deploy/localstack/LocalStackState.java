@@ -30,7 +30,8 @@ final class LocalStackState {
         this.domain = domain;
     }
 
-    synchronized void write(LocalCloud cloud, URI control, boolean ready) {
+    synchronized void write(LocalStack stack, URI control, boolean ready) {
+        LocalCloud cloud = stack.cloud();
         ObjectNode root = JSON.createObjectNode();
         root.put("domain", domain.name());
         root.put("ready", ready);
@@ -48,6 +49,13 @@ final class LocalStackState {
             entry.put("emulator", cloud.endpoint(region).toString());
             entry.put("running", cloud.isRunning(region));
             putPid(entry, pids.get(region.code()));
+            for (ServiceProcess service : stack.services().get(region)) {
+                entry.put(service.name(), service.url().toString());
+                service.pid()
+                        .ifPresentOrElse(
+                                pid -> entry.put(service.name() + "Pid", pid),
+                                () -> entry.putNull(service.name() + "Pid"));
+            }
         }
         root.put("logs", cloud.logDirectory().toString());
         try {

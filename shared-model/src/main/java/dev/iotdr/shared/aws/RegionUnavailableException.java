@@ -19,7 +19,8 @@ public final class RegionUnavailableException extends SdkClientException {
         this.service = service;
     }
 
-    static RegionUnavailableException of(Region region, AwsService service, Optional<URI> endpoint, Throwable cause) {
+    public static RegionUnavailableException of(
+            Region region, AwsService service, Optional<URI> endpoint, Throwable cause) {
         String where = endpoint.map(uri -> " at " + uri).orElse("");
         String message = service.id() + " in " + region + " is unreachable" + where + ": " + rootMessage(cause);
         return new RegionUnavailableException(

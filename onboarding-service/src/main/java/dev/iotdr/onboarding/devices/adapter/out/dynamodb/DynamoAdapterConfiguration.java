@@ -3,13 +3,14 @@ package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.config.OnboardingProperties;
 import dev.iotdr.onboarding.config.RegionProperties;
+import dev.iotdr.onboarding.config.RegionResources;
 import dev.iotdr.onboarding.devices.application.DeviceRecords;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the DynamoDB adapters after ensuring their tables. */
+/** Wires the DynamoDB adapters, and the tables they need in the region. */
 @Configuration(proxyBeanMethods = false)
 public class DynamoAdapterConfiguration {
 
@@ -19,9 +20,7 @@ public class DynamoAdapterConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             OnboardingProperties onboarding) {
-        var dynamo = clients.dynamoDb(region.self());
-        new DynamoTables(dynamo, calls).ensureDeviceTable(onboarding.deviceTable());
-        return new DynamoDeviceRecords(dynamo, calls, onboarding.deviceTable());
+        return new DynamoDeviceRecords(clients.dynamoDb(region.self()), calls, onboarding.deviceTable());
     }
 
     @Bean
@@ -30,8 +29,41 @@ public class DynamoAdapterConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             OnboardingProperties onboarding) {
-        var dynamo = clients.dynamoDb(region.self());
-        new DynamoTables(dynamo, calls).ensureRequestTable(onboarding.requestsTable());
-        return new DynamoProvisioningRequests(dynamo, calls, onboarding.requestsTable());
+        return new DynamoProvisioningRequests(clients.dynamoDb(region.self()), calls, onboarding.requestsTable());
+    }
+
+    @Bean
+    RegionResources.Resource deviceTable(
+            RegionalAwsClients clients,
+            GuardedAwsCalls calls,
+            RegionProperties region,
+            OnboardingProperties onboarding) {
+        DynamoTables tables = new DynamoTables(clients.dynamoDb(region.self()), calls);
+        return resource("table " + onboarding.deviceTable(), () -> tables.ensureDeviceTable(onboarding.deviceTable()));
+    }
+
+    @Bean
+    RegionResources.Resource requestTable(
+            RegionalAwsClients clients,
+            GuardedAwsCalls calls,
+            RegionProperties region,
+            OnboardingProperties onboarding) {
+        DynamoTables tables = new DynamoTables(clients.dynamoDb(region.self()), calls);
+        return resource(
+                "table " + onboarding.requestsTable(), () -> tables.ensureRequestTable(onboarding.requestsTable()));
+    }
+
+    private static RegionResources.Resource resource(String name, Runnable ensure) {
+        return new RegionResources.Resource() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void ensure() {
+                ensure.run();
+            }
+        };
     }
 }

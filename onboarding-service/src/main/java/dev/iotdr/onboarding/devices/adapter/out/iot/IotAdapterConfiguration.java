@@ -3,6 +3,7 @@ package dev.iotdr.onboarding.devices.adapter.out.iot;
 import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.config.OnboardingProperties;
 import dev.iotdr.onboarding.config.RegionProperties;
+import dev.iotdr.onboarding.config.RegionResources;
 import dev.iotdr.onboarding.devices.application.DeviceRegistry;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 
-/** Wires the IoT adapter: ensures the device policy and thing type, then offers the registry port. */
+/** Wires the IoT adapter: the registry port, and the device policy and thing type it needs in the region. */
 @Configuration(proxyBeanMethods = false)
 public class IotAdapterConfiguration {
 
@@ -22,9 +23,28 @@ public class IotAdapterConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             OnboardingProperties onboarding) {
-        var iot = clients.iot(region.self());
-        new IotResources(iot, calls).ensure(onboarding.policyName(), devicePolicyDocument(), onboarding.thingType());
-        return new IotDeviceRegistry(iot, calls, onboarding.thingType());
+        return new IotDeviceRegistry(clients.iot(region.self()), calls, onboarding.thingType());
+    }
+
+    @Bean
+    RegionResources.Resource iotPolicyAndThingType(
+            RegionalAwsClients clients,
+            GuardedAwsCalls calls,
+            RegionProperties region,
+            OnboardingProperties onboarding) {
+        IotResources resources = new IotResources(clients.iot(region.self()), calls);
+        String document = devicePolicyDocument();
+        return new RegionResources.Resource() {
+            @Override
+            public String name() {
+                return "iot policy " + onboarding.devicePolicy() + " and thing type " + onboarding.thingType();
+            }
+
+            @Override
+            public void ensure() {
+                resources.ensure(onboarding.policyName(), document, onboarding.thingType());
+            }
+        };
     }
 
     private static String devicePolicyDocument() {

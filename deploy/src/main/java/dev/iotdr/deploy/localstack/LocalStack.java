@@ -1,0 +1,136 @@
+package dev.iotdr.deploy.localstack;
+
+import dev.iotdr.deploy.localcloud.LocalCloud;
+import dev.iotdr.deploy.localcloud.LocalCloudException;
+import dev.iotdr.shared.domain.FleetDomain;
+import dev.iotdr.shared.domain.Region;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The local cloud plus every service module that is built, in every region. A region can be taken down for
+ * real (its services, then its emulator) and brought back (emulator, then services, which re-create what
+ * they need in the empty region).
+ */
+final class LocalStack implements AutoCloseable {
+    /** Service modules the stack knows: state key, jar relative to the repository root. */
+    private static final Map<String, String> MODULES =
+            Map.of("onboarding", "onboarding-service/target/onboarding-service.jar");
+
+    private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+
+    private final LocalCloud cloud;
+    private final FleetDomain domain;
+    private final LocalSecrets secrets;
+    private final Map<Region, List<ServiceProcess>> services = new LinkedHashMap<>();
+
+    LocalStack(LocalCloud cloud, FleetDomain domain, Path repositoryRoot, Path stateDirectory) {
+        this.cloud = cloud;
+        this.domain = domain;
+        this.secrets = new LocalSecrets(stateDirectory.resolve("secrets"));
+        for (Region region : cloud.regions()) {
+            List<ServiceProcess> regional = new ArrayList<>();
+            MODULES.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(module -> {
+                Path jar = repositoryRoot.resolve(module.getValue());
+                if (Files.isRegularFile(jar)) {
+                    regional.add(new ServiceProcess(
+                            module.getKey(),
+                            region.code(),
+                            jar,
+                            stateDirectory.resolve("logs").resolve(module.getKey() + "-" + region.code() + ".log")));
+                }
+            });
+            services.put(region, regional);
+        }
+    }
+
+    LocalCloud cloud() {
+        return cloud;
+    }
+
+    Map<Region, List<ServiceProcess>> services() {
+        return services;
+    }
+
+    /** Starts every service in every region and waits until all are ready. */
+    void startServices() {
+        inParallel(cloud.regions(), this::startServices);
+    }
+
+    void stopRegion(Region region) {
+        inParallel(services.get(region), ServiceProcess::stop);
+        cloud.stopRegion(region);
+    }
+
+    void startRegion(Region region) {
+        cloud.startRegion(region);
+        startServices(region);
+    }
+
+    private void startServices(Region region) {
+        List<ServiceProcess> regional = services.get(region);
+        for (ServiceProcess service : regional) {
+            service.start(
+                    arguments(region),
+                    Map.of(
+                            "IOTDR_SECURITY_JWTSECRET", secrets.get("jwt-secret"),
+                            "IOTDR_ONBOARDING_PRIVATEKEYENCRYPTIONKEY", secrets.get("private-key-encryption-key")));
+        }
+        inParallel(regional, service -> service.awaitReady(READY_WITHIN));
+    }
+
+    private List<String> arguments(Region region) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--iotdr.region=" + region.code(),
+                "--iotdr.topology="
+                        + String.join(
+                                ",", cloud.regions().stream().map(Region::code).toList()),
+                "--iotdr.domain=" + domain.name(),
+                "--iotdr.aws.global-endpoint=" + cloud.globalEndpoint(),
+                // Dummy credentials: the emulator accepts any.
+                "--iotdr.aws.access-key-id=testing",
+                "--iotdr.aws.secret-access-key=testing",
+                "--iotdr.security.jwt-issuer=iotdr-local",
+                // moto issues certificates from a CSR for another key; AWS never does (README).
+                "--iotdr.onboarding.verify-issued-certificate-key=false"));
+        cloud.endpoints().forEach((r, uri) -> arguments.add("--iotdr.aws.endpoints." + r.code() + "=" + uri));
+        return arguments;
+    }
+
+    @Override
+    public void close() {
+        try {
+            inParallel(services.values().stream().flatMap(List::stream).toList(), ServiceProcess::stop);
+        } finally {
+            cloud.close();
+        }
+    }
+
+    private static <T> void inParallel(List<T> items, java.util.function.Consumer<T> action) {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(executor.submit(() -> action.accept(item)));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime
+                    ? runtime
+                    : new LocalCloudException("local stack action failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalCloudException("interrupted", e);
+        }
+    }
+}
