@@ -19,7 +19,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
  * OAuth2 resource server: {@code devices:write} creates, rotates and deletes; {@code devices:read} reads.
@@ -33,6 +35,10 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
+        AuthenticationEntryPoint unauthenticated = (request, response, failure) -> problem(
+                response, 401, "unauthenticated", "Unauthenticated", "a valid bearer token is required", "Bearer");
+        AccessDeniedHandler forbidden = (request, response, denied) -> problem(
+                response, 403, "forbidden", "Forbidden", "the token lacks the scope this operation needs", null);
         http.csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests.requestMatchers(
@@ -53,35 +59,10 @@ public class SecurityConfiguration {
                         .authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(Customizer.withDefaults())
-                        .authenticationEntryPoint((request, response, failure) -> problem(
-                                response,
-                                401,
-                                "unauthenticated",
-                                "Unauthenticated",
-                                "a valid bearer token is required",
-                                "Bearer"))
-                        .accessDeniedHandler((request, response, denied) -> problem(
-                                response,
-                                403,
-                                "forbidden",
-                                "Forbidden",
-                                "the token lacks the scope this operation needs",
-                                null)))
-                .exceptionHandling(
-                        handling -> handling.authenticationEntryPoint((request, response, failure) -> problem(
-                                        response,
-                                        401,
-                                        "unauthenticated",
-                                        "Unauthenticated",
-                                        "a valid bearer token is required",
-                                        "Bearer"))
-                                .accessDeniedHandler((request, response, denied) -> problem(
-                                        response,
-                                        403,
-                                        "forbidden",
-                                        "Forbidden",
-                                        "the token lacks the scope this operation needs",
-                                        null)));
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden));
         return http.build();
     }
 
