@@ -1,5 +1,7 @@
 package dev.iotdr.onboarding.config;
 
+import dev.iotdr.service.config.RegionProperties;
+import dev.iotdr.service.config.RegionResources;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import java.time.Clock;
 import java.time.Duration;

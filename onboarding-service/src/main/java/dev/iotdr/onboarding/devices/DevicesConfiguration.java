@@ -1,9 +1,6 @@
 package dev.iotdr.onboarding.devices;
 
-import dev.iotdr.onboarding.aws.AwsCallSettings;
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.config.OnboardingProperties;
-import dev.iotdr.onboarding.config.RegionProperties;
 import dev.iotdr.onboarding.devices.adapter.out.crypto.AesGcmPrivateKeySealer;
 import dev.iotdr.onboarding.devices.application.CsrInspector;
 import dev.iotdr.onboarding.devices.application.DeviceDecommissioning;
@@ -17,6 +14,7 @@ import dev.iotdr.onboarding.devices.application.ProvisioningSettings;
 import dev.iotdr.onboarding.devices.application.UseCases.DecommissionDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.ReadDevices;
 import dev.iotdr.onboarding.devices.application.UseCases.RecoverAbandonedRequests;
+import dev.iotdr.service.config.RegionProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -27,11 +25,6 @@ import org.springframework.scheduling.annotation.Scheduled;
 /** Assembles the devices use cases from their ports, explicitly. */
 @Configuration(proxyBeanMethods = false)
 public class DevicesConfiguration {
-
-    @Bean
-    GuardedAwsCalls guardedAwsCalls(AwsCallSettings settings, MeterRegistry meters) {
-        return new GuardedAwsCalls(settings, meters);
-    }
 
     @Bean
     PrivateKeySealer privateKeySealer(OnboardingProperties onboarding) {

@@ -1,12 +1,12 @@
 package dev.iotdr.onboarding.devices;
 
-import dev.iotdr.onboarding.aws.DependencyUnavailableException;
 import dev.iotdr.onboarding.devices.application.Problems;
 import dev.iotdr.onboarding.devices.application.UseCases.OnboardDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.OnboardDeviceCommand;
 import dev.iotdr.onboarding.devices.application.UseCases.ProvisionedDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.RotateCertificate;
 import dev.iotdr.onboarding.devices.application.UseCases.RotateCertificateCommand;
+import dev.iotdr.service.aws.DependencyUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package dev.iotdr.onboarding.support;
 
-import dev.iotdr.onboarding.aws.DependencyUnavailableException;
+import dev.iotdr.service.aws.DependencyUnavailableException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

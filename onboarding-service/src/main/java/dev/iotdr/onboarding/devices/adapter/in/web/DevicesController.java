@@ -1,7 +1,6 @@
 package dev.iotdr.onboarding.devices.adapter.in.web;
 
 import dev.iotdr.onboarding.config.OnboardingProperties;
-import dev.iotdr.onboarding.config.RegionProperties;
 import dev.iotdr.onboarding.devices.adapter.in.web.DeviceJson.Device;
 import dev.iotdr.onboarding.devices.adapter.in.web.DeviceJson.OnboardRequest;
 import dev.iotdr.onboarding.devices.adapter.in.web.DeviceJson.Page;
@@ -17,6 +16,7 @@ import dev.iotdr.onboarding.devices.application.UseCases.ReadDevices;
 import dev.iotdr.onboarding.devices.application.UseCases.RotateCertificate;
 import dev.iotdr.onboarding.devices.application.UseCases.RotateCertificateCommand;
 import dev.iotdr.onboarding.devices.domain.IdempotencyKey;
+import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.FleetDomain;
 import dev.iotdr.shared.domain.ThingAttributes;

@@ -1,7 +1,7 @@
 package dev.iotdr.onboarding.devices.adapter.in.web;
 
-import dev.iotdr.onboarding.aws.DependencyUnavailableException;
 import dev.iotdr.onboarding.devices.application.Problems;
+import dev.iotdr.service.aws.DependencyUnavailableException;
 import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;

@@ -1,11 +1,11 @@
 package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.config.OnboardingProperties;
-import dev.iotdr.onboarding.config.RegionProperties;
-import dev.iotdr.onboarding.config.RegionResources;
 import dev.iotdr.onboarding.devices.application.DeviceRecords;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
+import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.config.RegionProperties;
+import dev.iotdr.service.config.RegionResources;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

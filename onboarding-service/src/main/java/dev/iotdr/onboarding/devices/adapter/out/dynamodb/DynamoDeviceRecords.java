@@ -1,8 +1,8 @@
 package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 
-import dev.iotdr.onboarding.aws.AwsApi;
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.devices.application.DeviceRecords;
+import dev.iotdr.service.aws.AwsApi;
+import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DeviceTable;
 import dev.iotdr.shared.domain.DeviceId;

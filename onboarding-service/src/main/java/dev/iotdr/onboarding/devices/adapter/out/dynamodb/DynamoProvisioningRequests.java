@@ -1,13 +1,13 @@
 package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 
-import dev.iotdr.onboarding.aws.AwsApi;
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
 import dev.iotdr.onboarding.devices.domain.IdempotencyKey;
 import dev.iotdr.onboarding.devices.domain.ProvisioningRequest;
 import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Operation;
 import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Status;
 import dev.iotdr.onboarding.devices.domain.SealedSecret;
+import dev.iotdr.service.aws.AwsApi;
+import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceCertificate;

@@ -1,7 +1,7 @@
 package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 
-import dev.iotdr.onboarding.aws.AwsApi;
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
+import dev.iotdr.service.aws.AwsApi;
+import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.contract.DeviceTable;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package dev.iotdr.onboarding.devices.adapter.out.iot;
 
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.config.OnboardingProperties;
-import dev.iotdr.onboarding.config.RegionProperties;
-import dev.iotdr.onboarding.config.RegionResources;
 import dev.iotdr.onboarding.devices.application.DeviceRegistry;
+import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.config.RegionProperties;
+import dev.iotdr.service.config.RegionResources;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.iotdr.onboarding.devices.adapter.out.iot;
 
-import dev.iotdr.onboarding.aws.AwsApi;
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
 import dev.iotdr.onboarding.devices.application.DeviceRegistry;
 import dev.iotdr.onboarding.devices.application.Problems.InvalidCsr;
+import dev.iotdr.service.aws.AwsApi;
+import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceCertificate;

@@ -1,7 +1,7 @@
 package dev.iotdr.onboarding.devices.adapter.out.iot;
 
-import dev.iotdr.onboarding.aws.AwsApi;
-import dev.iotdr.onboarding.aws.GuardedAwsCalls;
+import dev.iotdr.service.aws.AwsApi;
+import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.domain.PolicyName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.aws;
+package dev.iotdr.service.aws;
 
 import dev.iotdr.shared.aws.AwsService;
 

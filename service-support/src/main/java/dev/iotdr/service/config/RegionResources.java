@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.config;
+package dev.iotdr.service.config;
 
 import java.time.Clock;
 import java.time.Duration;

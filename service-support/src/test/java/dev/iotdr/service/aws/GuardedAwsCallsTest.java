@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.aws;
+package dev.iotdr.service.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

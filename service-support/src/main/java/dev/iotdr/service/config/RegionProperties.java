@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.config;
+package dev.iotdr.service.config;
 
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.AwsService;
@@ -89,7 +89,7 @@ public record RegionProperties(
 
         /**
          * Client settings with the SDK's own retries off: retries, backoff and pacing happen once, in
-         * {@link dev.iotdr.onboarding.aws.GuardedAwsCalls}, instead of multiplying.
+         * {@link dev.iotdr.service.aws.GuardedAwsCalls}, instead of multiplying.
          */
         public AwsClientSettings toClientSettings() {
             AwsClientSettings defaults = AwsClientSettings.awsDefaults();
