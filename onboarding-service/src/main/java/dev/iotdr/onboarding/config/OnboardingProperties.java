@@ -1,5 +1,6 @@
 package dev.iotdr.onboarding.config;
 
+import dev.iotdr.shared.contract.DevicePolicy;
 import dev.iotdr.shared.domain.PolicyName;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -34,8 +35,11 @@ import org.springframework.validation.annotation.Validated;
 public record OnboardingProperties(
         @NotBlank @DefaultValue("devices") String deviceTable,
         @NotBlank @DefaultValue("onboarding-requests") String requestsTable,
-        @NotBlank @DefaultValue("iotdr-device-policy") String devicePolicy,
-        @NotBlank @DefaultValue("iotdr-device") String thingType,
+        @NotBlank @DefaultValue(DevicePolicy.DEFAULT_NAME) String devicePolicy,
+
+        @NotBlank @DefaultValue(DevicePolicy.DEFAULT_THING_TYPE)
+        String thingType,
+
         @NotNull @DefaultValue("24h") Duration idempotencyWindow,
         @NotNull @DefaultValue("30s") Duration lease,
         @NotNull @DefaultValue("5m") Duration abandonedAfter,

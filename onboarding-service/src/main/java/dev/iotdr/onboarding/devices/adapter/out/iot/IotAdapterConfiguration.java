@@ -5,13 +5,11 @@ import dev.iotdr.onboarding.devices.application.DeviceRegistry;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.service.config.RegionResources;
+import dev.iotdr.service.iot.FleetIotResources;
 import dev.iotdr.shared.aws.RegionalAwsClients;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.iotdr.shared.contract.DevicePolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
 
 /** Wires the IoT adapter: the registry port, and the device policy and thing type it needs in the region. */
 @Configuration(proxyBeanMethods = false)
@@ -32,8 +30,8 @@ public class IotAdapterConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             OnboardingProperties onboarding) {
-        IotResources resources = new IotResources(clients.iot(region.self()), calls);
-        String document = devicePolicyDocument();
+        FleetIotResources resources = new FleetIotResources(clients.iot(region.self()), calls);
+        String document = DevicePolicy.document();
         return new RegionResources.Resource() {
             @Override
             public String name() {
@@ -45,13 +43,5 @@ public class IotAdapterConfiguration {
                 resources.ensure(onboarding.policyName(), document, onboarding.thingType());
             }
         };
-    }
-
-    private static String devicePolicyDocument() {
-        try {
-            return new ClassPathResource("iot/device-policy.json").getContentAsString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("device policy document is missing from the build", e);
-        }
     }
 }

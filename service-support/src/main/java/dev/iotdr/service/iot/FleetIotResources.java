@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.devices.adapter.out.iot;
+package dev.iotdr.service.iot;
 
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
@@ -10,22 +10,23 @@ import software.amazon.awssdk.services.iot.model.ResourceAlreadyExistsException;
 import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 
 /**
- * Ensures, idempotently, what onboarding needs in this region's IoT: the device policy and the thing type
- * (AWS allows more than three attributes only on a thing with a type). Until CloudFormation templates own
- * them, the service does this at startup.
+ * Ensures, idempotently, what every device needs in a region's IoT: the device policy and the thing type
+ * (AWS allows more than three attributes only on a thing with a type). Onboarding and replication both
+ * ensure them, so whichever region a device lands in has them. Until CloudFormation templates own them,
+ * the services do this at startup and when readiness finds them missing.
  */
-final class IotResources {
-    private static final Logger log = LoggerFactory.getLogger(IotResources.class);
+public final class FleetIotResources {
+    private static final Logger log = LoggerFactory.getLogger(FleetIotResources.class);
 
     private final IotClient iot;
     private final GuardedAwsCalls calls;
 
-    IotResources(IotClient iot, GuardedAwsCalls calls) {
+    public FleetIotResources(IotClient iot, GuardedAwsCalls calls) {
         this.iot = iot;
         this.calls = calls;
     }
 
-    void ensure(PolicyName policy, String policyDocument, String thingType) {
+    public void ensure(PolicyName policy, String policyDocument, String thingType) {
         try {
             calls.run(AwsApi.IOT_GET_POLICY, () -> iot.getPolicy(r -> r.policyName(policy.value())));
         } catch (ResourceNotFoundException absent) {
