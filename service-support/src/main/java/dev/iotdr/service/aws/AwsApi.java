@@ -27,6 +27,11 @@ public enum AwsApi {
     IOT_LIST_THING_PRINCIPALS(AwsService.IOT, "ListThingPrincipals", 20),
     IOT_CREATE_POLICY(AwsService.IOT, "CreatePolicy", 10),
     IOT_GET_POLICY(AwsService.IOT, "GetPolicy", 15),
+    IOT_REGISTER_CERTIFICATE_WITHOUT_CA(AwsService.IOT, "RegisterCertificateWithoutCA", 10),
+    IOT_LIST_THING_GROUPS_FOR_THING(AwsService.IOT, "ListThingGroupsForThing", 100),
+    IOT_REMOVE_THING_FROM_THING_GROUP(AwsService.IOT, "RemoveThingFromThingGroup", 100),
+    IOT_LIST_ATTACHED_POLICIES(AwsService.IOT, "ListAttachedPolicies", 20),
+    IOT_LIST_THINGS(AwsService.IOT, "ListThings", 10),
     DYNAMODB_GET_ITEM(AwsService.DYNAMODB, "GetItem", 0),
     DYNAMODB_PUT_ITEM(AwsService.DYNAMODB, "PutItem", 0),
     DYNAMODB_UPDATE_ITEM(AwsService.DYNAMODB, "UpdateItem", 0),
@@ -34,7 +39,11 @@ public enum AwsApi {
     DYNAMODB_SCAN(AwsService.DYNAMODB, "Scan", 0),
     DYNAMODB_DESCRIBE_TABLE(AwsService.DYNAMODB, "DescribeTable", 0),
     DYNAMODB_CREATE_TABLE(AwsService.DYNAMODB, "CreateTable", 0),
-    DYNAMODB_UPDATE_TIME_TO_LIVE(AwsService.DYNAMODB, "UpdateTimeToLive", 0);
+    DYNAMODB_UPDATE_TIME_TO_LIVE(AwsService.DYNAMODB, "UpdateTimeToLive", 0),
+    STREAMS_DESCRIBE_STREAM(AwsService.DYNAMODB_STREAMS, "DescribeStream", 10),
+    STREAMS_GET_SHARD_ITERATOR(AwsService.DYNAMODB_STREAMS, "GetShardIterator", 0),
+    /** AWS allows 5 GetRecords per second per shard; one poll per shard every 500 ms stays under it. */
+    STREAMS_GET_RECORDS(AwsService.DYNAMODB_STREAMS, "GetRecords", 0);
 
     private final AwsService service;
     private final String operation;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /**
  * What every service imports: its region settings, the AWS clients of its region, the guarded call edge,
@@ -28,7 +29,9 @@ public class ServiceSupportConfiguration {
         return new RegionResources(resources, clock);
     }
 
+    /** The guard of calls to this service's own region. */
     @Bean
+    @Primary
     GuardedAwsCalls guardedAwsCalls(AwsCallSettings settings, MeterRegistry meters) {
         return new GuardedAwsCalls(settings, meters);
     }

@@ -6,6 +6,7 @@ import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.service.config.RegionResources;
+import dev.iotdr.service.dynamodb.DynamoTables;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,7 +51,9 @@ public class DynamoAdapterConfiguration {
             OnboardingProperties onboarding) {
         DynamoTables tables = new DynamoTables(clients.dynamoDb(region.self()), calls);
         return resource(
-                "table " + onboarding.requestsTable(), () -> tables.ensureRequestTable(onboarding.requestsTable()));
+                "table " + onboarding.requestsTable(),
+                () -> tables.ensureTableWithTtl(
+                        onboarding.requestsTable(), DynamoProvisioningRequests.PK, DynamoProvisioningRequests.TTL));
     }
 
     private static RegionResources.Resource resource(String name, Runnable ensure) {

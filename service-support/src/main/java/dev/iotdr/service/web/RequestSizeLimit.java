@@ -1,6 +1,5 @@
-package dev.iotdr.onboarding.devices.adapter.in.web;
+package dev.iotdr.service.web;
 
-import dev.iotdr.onboarding.config.OnboardingProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,19 +9,17 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses bodies over {@code iotdr.onboarding.max-request-bytes} with 413: at once when Content-Length says
+ * Refuses bodies over a service's limit with 413: at once when Content-Length says
  * so, and while reading for chunked bodies (the JSON reader then fails with {@link PayloadTooLargeException}).
  */
-@Component
-class RequestSizeLimit extends OncePerRequestFilter {
+public class RequestSizeLimit extends OncePerRequestFilter {
     private final long limit;
 
-    RequestSizeLimit(OnboardingProperties settings) {
-        this.limit = settings.maxRequestBytes();
+    public RequestSizeLimit(long limit) {
+        this.limit = limit;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.security;
+package dev.iotdr.service.web;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

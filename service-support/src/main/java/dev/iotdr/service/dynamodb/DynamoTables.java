@@ -1,4 +1,4 @@
-package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
+package dev.iotdr.service.dynamodb;
 
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
@@ -19,32 +19,33 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
- * Ensures, idempotently, the tables onboarding writes: the device table (streamed with new and old images,
- * the contract replication reads) and the regional provisioning-request table (with TTL). Until
- * CloudFormation templates own them, the service does this at startup.
+ * Ensures tables idempotently: the device table (streamed with new and old images, the contract
+ * replication reads), and each service's regional tables (keyed on one string, optionally with TTL). Until
+ * CloudFormation templates own them, services do this at startup and when readiness finds them missing.
  */
-final class DynamoTables {
+public final class DynamoTables {
     private static final Logger log = LoggerFactory.getLogger(DynamoTables.class);
     private static final Duration ACTIVE_WITHIN = Duration.ofSeconds(60);
 
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
 
-    DynamoTables(DynamoDbClient dynamo, GuardedAwsCalls calls) {
+    public DynamoTables(DynamoDbClient dynamo, GuardedAwsCalls calls) {
         this.dynamo = dynamo;
         this.calls = calls;
     }
 
-    void ensureDeviceTable(String table) {
+    public void ensureDeviceTable(String table) {
         ensure(table, DeviceTable.DEVICE_ID, true);
     }
 
-    void ensureRequestTable(String table) {
-        ensure(table, DynamoProvisioningRequests.PK, false);
+    /** A regional table keyed on the string {@code hashKey}, with DynamoDB TTL on {@code ttlAttribute}. */
+    public void ensureTableWithTtl(String table, String hashKey, String ttlAttribute) {
+        ensure(table, hashKey, false);
         calls.run(AwsApi.DYNAMODB_UPDATE_TIME_TO_LIVE, () -> {
             try {
                 dynamo.updateTimeToLive(r -> r.tableName(table)
-                        .timeToLiveSpecification(t -> t.enabled(true).attributeName(DynamoProvisioningRequests.TTL)));
+                        .timeToLiveSpecification(t -> t.enabled(true).attributeName(ttlAttribute)));
             } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException alreadyEnabled) {
                 if (alreadyEnabled.statusCode() != 400) {
                     throw alreadyEnabled;

@@ -1,0 +1,20 @@
+package dev.iotdr.replication;
+
+import dev.iotdr.service.config.ServiceMain;
+import dev.iotdr.service.config.ServiceSupportConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The replication service: keeps this region's IoT registry identical to the device records of every
+ * region, from the device table's streams, idempotently.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@Import(ServiceSupportConfiguration.class)
+public class ReplicationApplication {
+    public static void main(String[] args) {
+        ServiceMain.run(ReplicationApplication.class, args);
+    }
+}

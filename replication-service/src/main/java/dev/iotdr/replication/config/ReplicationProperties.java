@@ -1,0 +1,59 @@
+package dev.iotdr.replication.config;
+
+import dev.iotdr.replication.registry.application.ReplicationIntake.Mode;
+import dev.iotdr.shared.contract.DevicePolicy;
+import dev.iotdr.shared.contract.DeviceTable;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Replication settings ({@code iotdr.replication.*}).
+ *
+ * @param mode {@code GLOBAL_TABLE} in AWS (the device table is a global table; read this region's stream),
+ *     {@code TABLE_COPY} in the local stack (read every other region's stream and copy newer records here)
+ * @param deviceTable the device table, in every region
+ * @param stateTable this region's table of applied versions, dead letters and shard leases
+ * @param devicePolicy the IoT policy ensured in this region (the records name the policy they need)
+ * @param thingType the fleet's thing type, ensured in this region
+ * @param pollInterval how often each stream is polled
+ * @param leaseDuration how long a worker holds a shard without renewing it
+ * @param attemptsBeforeParking how often a failing record is retried before it is parked
+ * @param workerId this worker's name in shard leases; default host and PID
+ * @param resyncConcurrency parallel applies during a re-sync (the IoT quotas, paced, set the real rate)
+ */
+@Validated
+@ConfigurationProperties("iotdr.replication")
+public record ReplicationProperties(
+        @NotNull @DefaultValue("GLOBAL_TABLE") Mode mode,
+        @NotBlank @DefaultValue(DeviceTable.DEFAULT_NAME) String deviceTable,
+        @NotBlank @DefaultValue("replication-state") String stateTable,
+        @NotBlank @DefaultValue(DevicePolicy.DEFAULT_NAME) String devicePolicy,
+
+        @NotBlank @DefaultValue(DevicePolicy.DEFAULT_THING_TYPE)
+        String thingType,
+
+        @NotNull @DefaultValue("500ms") Duration pollInterval,
+        @NotNull @DefaultValue("10s") Duration leaseDuration,
+        @Min(1) @DefaultValue("5") int attemptsBeforeParking,
+        String workerId,
+        @Min(1) @DefaultValue("16") int resyncConcurrency) {
+
+    public String worker() {
+        return workerId != null && !workerId.isBlank()
+                ? workerId
+                : hostName() + ":" + ProcessHandle.current().pid();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}

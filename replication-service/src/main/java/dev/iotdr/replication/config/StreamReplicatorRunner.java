@@ -1,0 +1,74 @@
+package dev.iotdr.replication.config;
+
+import dev.iotdr.replication.stream.application.StreamReplicator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs every stream replicator in its own thread once the service is ready (its region's tables exist):
+ * poll, and when a poll found nothing, wait one poll interval. Stops with the service.
+ */
+@Component
+class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(StreamReplicatorRunner.class);
+
+    private final List<StreamReplicator> replicators;
+    private final Duration interval;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    StreamReplicatorRunner(List<StreamReplicator> replicators, ReplicationProperties properties) {
+        this.replicators = replicators;
+        this.interval = properties.pollInterval();
+    }
+
+    @Override
+    public synchronized void onApplicationEvent(ApplicationReadyEvent event) {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (StreamReplicator replicator : replicators) {
+            threads.add(Thread.ofVirtual()
+                    .name("replicate-from-" + replicator.source())
+                    .start(() -> loop(replicator)));
+        }
+        log.info(
+                "replicating from {}",
+                replicators.stream().map(StreamReplicator::source).toList());
+    }
+
+    private void loop(StreamReplicator replicator) {
+        while (running) {
+            int handled = 0;
+            try {
+                handled = replicator.poll();
+            } catch (RuntimeException e) {
+                log.warn("replication from {} failed this poll; retrying: {}", replicator.source(), e.toString());
+            }
+            if (handled == 0) {
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void destroy() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.interrupt();
+            thread.join(5_000);
+        }
+    }
+}

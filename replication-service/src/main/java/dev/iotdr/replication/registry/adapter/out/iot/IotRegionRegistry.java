@@ -1,0 +1,278 @@
+package dev.iotdr.replication.registry.adapter.out.iot;
+
+import dev.iotdr.replication.registry.application.RegionRegistry;
+import dev.iotdr.service.aws.AwsApi;
+import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.shared.domain.CertificateId;
+import dev.iotdr.shared.domain.CertificateStatus;
+import dev.iotdr.shared.domain.PolicyName;
+import dev.iotdr.shared.domain.ThingAttributes;
+import dev.iotdr.shared.domain.ThingGroupName;
+import dev.iotdr.shared.domain.ThingName;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.iot.IotClient;
+import software.amazon.awssdk.services.iot.model.CertificateDescription;
+import software.amazon.awssdk.services.iot.model.DescribeThingResponse;
+import software.amazon.awssdk.services.iot.model.GroupNameAndArn;
+import software.amazon.awssdk.services.iot.model.RegisterCertificateWithoutCaResponse;
+import software.amazon.awssdk.services.iot.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.iot.model.ThingAttribute;
+
+/**
+ * {@link RegionRegistry} on this region's AWS IoT Core, every call guarded (paced at the IoT quotas,
+ * retried, timed). "Already exists" and "not found" answers count as success where the wanted state holds.
+ */
+final class IotRegionRegistry implements RegionRegistry {
+    private final IotClient iot;
+    private final GuardedAwsCalls calls;
+    private final String thingType;
+
+    IotRegionRegistry(IotClient iot, GuardedAwsCalls calls, String thingType) {
+        this.iot = iot;
+        this.calls = calls;
+        this.thingType = thingType;
+    }
+
+    @Override
+    public void ensureThingGroup(ThingGroupName group) {
+        try {
+            calls.run(
+                    AwsApi.IOT_DESCRIBE_THING_GROUP,
+                    () -> iot.describeThingGroup(r -> r.thingGroupName(group.value())));
+        } catch (ResourceNotFoundException absent) {
+            try {
+                calls.run(
+                        AwsApi.IOT_CREATE_THING_GROUP,
+                        () -> iot.createThingGroup(r -> r.thingGroupName(group.value())));
+            } catch (ResourceAlreadyExistsException createdMeanwhile) {
+                // there now
+            }
+        }
+    }
+
+    @Override
+    public void ensureThing(ThingName thing, ThingAttributes attributes) {
+        Optional<DescribeThingResponse> current = describe(thing);
+        if (current.isEmpty()) {
+            try {
+                calls.run(
+                        AwsApi.IOT_CREATE_THING,
+                        () -> iot.createThing(r -> r.thingName(thing.value())
+                                .thingTypeName(thingType)
+                                .attributePayload(a -> a.attributes(attributes.values()))));
+                return;
+            } catch (ResourceAlreadyExistsException createdMeanwhile) {
+                // fall through to make its attributes ours
+            }
+        } else if (ThingAttributes.of(current.get().attributes()).equals(attributes)) {
+            return;
+        }
+        calls.run(
+                AwsApi.IOT_UPDATE_THING,
+                () -> iot.updateThing(r -> r.thingName(thing.value())
+                        .thingTypeName(thingType)
+                        .attributePayload(a -> a.attributes(attributes.values()).merge(false))));
+    }
+
+    @Override
+    public RegisteredCertificate ensureCertificate(String pem, CertificateStatus status) {
+        try {
+            RegisterCertificateWithoutCaResponse registered = calls.call(
+                    AwsApi.IOT_REGISTER_CERTIFICATE_WITHOUT_CA,
+                    () -> iot.registerCertificateWithoutCA(
+                            r -> r.certificatePem(pem).status(status.name())));
+            return new RegisteredCertificate(CertificateId.of(registered.certificateId()), registered.certificateArn());
+        } catch (ResourceAlreadyExistsException already) {
+            // Registered before (a replay, or the origin's own registration): success, with the id it names.
+            CertificateId id = already.resourceId() != null ? CertificateId.of(already.resourceId()) : idOf(pem);
+            CertificateView view = describeCertificate(id)
+                    .orElseThrow(
+                            () -> new IllegalStateException("certificate " + id + " said to exist but cannot be read"));
+            if (view.status() != status) {
+                setCertificateStatus(id, status);
+            }
+            return new RegisteredCertificate(id, view.arn());
+        }
+    }
+
+    @Override
+    public void setCertificateStatus(CertificateId certificate, CertificateStatus status) {
+        calls.run(
+                AwsApi.IOT_UPDATE_CERTIFICATE,
+                () -> iot.updateCertificate(
+                        r -> r.certificateId(certificate.value()).newStatus(status.name())));
+    }
+
+    @Override
+    public void attachPolicy(PolicyName policy, String certificateArn) {
+        calls.run(
+                AwsApi.IOT_ATTACH_POLICY,
+                () -> iot.attachPolicy(r -> r.policyName(policy.value()).target(certificateArn)));
+    }
+
+    @Override
+    public void detachPolicy(PolicyName policy, String certificateArn) {
+        try {
+            calls.run(
+                    AwsApi.IOT_DETACH_POLICY,
+                    () -> iot.detachPolicy(r -> r.policyName(policy.value()).target(certificateArn)));
+        } catch (ResourceNotFoundException notAttached) {
+            // not attached
+        }
+    }
+
+    @Override
+    public void attachThingPrincipal(ThingName thing, String certificateArn) {
+        calls.run(
+                AwsApi.IOT_ATTACH_THING_PRINCIPAL,
+                () -> iot.attachThingPrincipal(r -> r.thingName(thing.value()).principal(certificateArn)));
+    }
+
+    @Override
+    public void detachThingPrincipal(ThingName thing, String certificateArn) {
+        try {
+            calls.run(
+                    AwsApi.IOT_DETACH_THING_PRINCIPAL,
+                    () -> iot.detachThingPrincipal(
+                            r -> r.thingName(thing.value()).principal(certificateArn)));
+        } catch (ResourceNotFoundException notAttached) {
+            // not attached, or no such thing
+        }
+    }
+
+    @Override
+    public void ensureGroups(ThingName thing, Set<ThingGroupName> groups) {
+        Set<String> current = groupsOf(thing);
+        Set<String> wanted = groups.stream().map(ThingGroupName::value).collect(Collectors.toSet());
+        for (String group : wanted) {
+            if (!current.contains(group)) {
+                calls.run(
+                        AwsApi.IOT_ADD_THING_TO_THING_GROUP,
+                        () -> iot.addThingToThingGroup(
+                                r -> r.thingName(thing.value()).thingGroupName(group)));
+            }
+        }
+        for (String group : current) {
+            if (!wanted.contains(group)) {
+                calls.run(
+                        AwsApi.IOT_REMOVE_THING_FROM_THING_GROUP,
+                        () -> iot.removeThingFromThingGroup(
+                                r -> r.thingName(thing.value()).thingGroupName(group)));
+            }
+        }
+    }
+
+    @Override
+    public void deleteThing(ThingName thing) {
+        try {
+            for (String principal : principalsOf(thing)) {
+                detachThingPrincipal(thing, principal);
+            }
+            calls.run(AwsApi.IOT_DELETE_THING, () -> iot.deleteThing(r -> r.thingName(thing.value())));
+        } catch (ResourceNotFoundException gone) {
+            // gone already
+        }
+    }
+
+    @Override
+    public Optional<ThingView> describeThing(ThingName thing) {
+        Optional<DescribeThingResponse> described = describe(thing);
+        if (described.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<ThingGroupName> groups =
+                groupsOf(thing).stream().map(ThingGroupName::of).collect(Collectors.toSet());
+        return Optional.of(new ThingView(
+                thing, ThingAttributes.of(described.get().attributes()), groups, new HashSet<>(principalsOf(thing))));
+    }
+
+    @Override
+    public Optional<CertificateView> describeCertificate(CertificateId certificate) {
+        try {
+            CertificateDescription description = calls.call(
+                            AwsApi.IOT_DESCRIBE_CERTIFICATE,
+                            () -> iot.describeCertificate(r -> r.certificateId(certificate.value())))
+                    .certificateDescription();
+            return Optional.of(new CertificateView(
+                    certificate,
+                    description.certificateArn(),
+                    description.certificatePem(),
+                    CertificateStatus.valueOf(description.statusAsString())));
+        } catch (ResourceNotFoundException absent) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean policyAttached(PolicyName policy, String certificateArn) {
+        try {
+            return calls
+                    .call(
+                            AwsApi.IOT_LIST_ATTACHED_POLICIES,
+                            () -> iot.listAttachedPolicies(r -> r.target(certificateArn)))
+                    .policies()
+                    .stream()
+                    .anyMatch(attached -> attached.policyName().equals(policy.value()));
+        } catch (ResourceNotFoundException absent) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<ThingName> fleetThings() {
+        return calls.call(
+                AwsApi.IOT_LIST_THINGS, () -> iot.listThingsPaginator(r -> r.thingTypeName(thingType)).things().stream()
+                        .map(ThingAttribute::thingName)
+                        .map(ThingName::of)
+                        .toList());
+    }
+
+    private Optional<DescribeThingResponse> describe(ThingName thing) {
+        try {
+            return Optional.of(
+                    calls.call(AwsApi.IOT_DESCRIBE_THING, () -> iot.describeThing(r -> r.thingName(thing.value()))));
+        } catch (ResourceNotFoundException absent) {
+            return Optional.empty();
+        }
+    }
+
+    private Set<String> groupsOf(ThingName thing) {
+        try {
+            return calls
+                    .call(
+                            AwsApi.IOT_LIST_THING_GROUPS_FOR_THING,
+                            () -> iot.listThingGroupsForThing(r -> r.thingName(thing.value())))
+                    .thingGroups()
+                    .stream()
+                    .map(GroupNameAndArn::groupName)
+                    .collect(Collectors.toSet());
+        } catch (ResourceNotFoundException absent) {
+            return Set.of();
+        }
+    }
+
+    private List<String> principalsOf(ThingName thing) {
+        return calls.call(
+                        AwsApi.IOT_LIST_THING_PRINCIPALS,
+                        () -> iot.listThingPrincipals(r -> r.thingName(thing.value())))
+                .principals();
+    }
+
+    /** AWS IoT names a certificate by the SHA-256 of its DER encoding. */
+    private static CertificateId idOf(String pem) {
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            byte[] der = java.util.Base64.getDecoder().decode(base64);
+            return CertificateId.of(java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(der)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

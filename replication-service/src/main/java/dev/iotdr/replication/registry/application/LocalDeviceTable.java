@@ -1,0 +1,24 @@
+package dev.iotdr.replication.registry.application;
+
+import dev.iotdr.shared.domain.DeviceId;
+import dev.iotdr.shared.domain.DeviceRecord;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** This region's device table: the truth replication makes the registry match. */
+public interface LocalDeviceTable {
+
+    /** The record, read consistently. */
+    Optional<DeviceRecord> find(DeviceId device);
+
+    /**
+     * Table-copy mode: writes {@code record} only if the table holds no record of the device or an older
+     * version. Duplicates and older records change nothing.
+     *
+     * @return whether the record was written
+     */
+    boolean copyIfNewer(DeviceRecord record);
+
+    /** Every record, in table order. */
+    void forEach(Consumer<DeviceRecord> action);
+}
