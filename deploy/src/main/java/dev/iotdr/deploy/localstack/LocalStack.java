@@ -22,9 +22,20 @@ import java.util.concurrent.Future;
  * they need in the empty region).
  */
 final class LocalStack implements AutoCloseable {
-    /** Service modules the stack knows: state key, jar relative to the repository root. */
-    private static final Map<String, String> MODULES =
-            Map.of("onboarding", "onboarding-service/target/onboarding-service.jar");
+    /** A service module the stack knows: its state key, its jar, and what the local stack tells it. */
+    private record ServiceModule(String key, String jar, List<String> arguments) {}
+
+    private static final List<ServiceModule> MODULES = List.of(
+            new ServiceModule(
+                    "onboarding",
+                    "onboarding-service/target/onboarding-service.jar",
+                    // moto issues certificates from a CSR for another key; AWS never does (README).
+                    List.of("--iotdr.onboarding.verify-issued-certificate-key=false")),
+            new ServiceModule(
+                    "replication",
+                    "replication-service/target/replication-service.jar",
+                    // The emulator has no global tables: replication copies records between regions.
+                    List.of("--iotdr.replication.mode=TABLE_COPY")));
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
@@ -39,16 +50,17 @@ final class LocalStack implements AutoCloseable {
         this.secrets = new LocalSecrets(stateDirectory.resolve("secrets"));
         for (Region region : cloud.regions()) {
             List<ServiceProcess> regional = new ArrayList<>();
-            MODULES.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(module -> {
-                Path jar = repositoryRoot.resolve(module.getValue());
+            for (ServiceModule module : MODULES) {
+                Path jar = repositoryRoot.resolve(module.jar());
                 if (Files.isRegularFile(jar)) {
                     regional.add(new ServiceProcess(
-                            module.getKey(),
+                            module.key(),
                             region.code(),
                             jar,
-                            stateDirectory.resolve("logs").resolve(module.getKey() + "-" + region.code() + ".log")));
+                            module.arguments(),
+                            stateDirectory.resolve("logs").resolve(module.key() + "-" + region.code() + ".log")));
                 }
-            });
+            }
             services.put(region, regional);
         }
     }
@@ -99,9 +111,7 @@ final class LocalStack implements AutoCloseable {
                 // Dummy credentials: the emulator accepts any.
                 "--iotdr.aws.access-key-id=testing",
                 "--iotdr.aws.secret-access-key=testing",
-                "--iotdr.security.jwt-issuer=iotdr-local",
-                // moto issues certificates from a CSR for another key; AWS never does (README).
-                "--iotdr.onboarding.verify-issued-certificate-key=false"));
+                "--iotdr.security.jwt-issuer=iotdr-local"));
         cloud.endpoints().forEach((r, uri) -> arguments.add("--iotdr.aws.endpoints." + r.code() + "=" + uri));
         return arguments;
     }

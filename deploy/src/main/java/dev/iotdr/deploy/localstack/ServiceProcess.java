@@ -33,12 +33,14 @@ final class ServiceProcess {
     private final String region;
     private final Path jar;
     private final Path logFile;
+    private final List<String> ownArguments;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private int port;
     private Process process;
 
-    ServiceProcess(String name, String region, Path jar, Path logFile) {
+    ServiceProcess(String name, String region, Path jar, List<String> ownArguments, Path logFile) {
+        this.ownArguments = List.copyOf(ownArguments);
         this.name = name;
         this.region = region;
         this.jar = jar;
@@ -65,6 +67,7 @@ final class ServiceProcess {
                 "--server.address=127.0.0.1",
                 "--iotdr.parent-pid=" + ProcessHandle.current().pid()));
         command.addAll(arguments);
+        command.addAll(ownArguments);
         try {
             Files.createDirectories(logFile.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)

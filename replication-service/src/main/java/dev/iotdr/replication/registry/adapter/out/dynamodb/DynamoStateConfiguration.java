@@ -36,6 +36,7 @@ public class DynamoStateConfiguration {
         return new DynamoLocalDeviceTable.Remote(clients::dynamoDb, sourceCalls, replication.deviceTable());
     }
 
+    /** Serves both {@link AppliedVersions} and {@link DeadLetters}. */
     @Bean
     DynamoReplicationState replicationState(
             RegionalAwsClients clients,
@@ -43,16 +44,6 @@ public class DynamoStateConfiguration {
             RegionProperties region,
             ReplicationProperties replication) {
         return new DynamoReplicationState(clients.dynamoDb(region.self()), calls, replication.stateTable());
-    }
-
-    @Bean
-    AppliedVersions appliedVersions(DynamoReplicationState state) {
-        return state;
-    }
-
-    @Bean
-    DeadLetters deadLetters(DynamoReplicationState state) {
-        return state;
     }
 
     @Bean
