@@ -1,6 +1,7 @@
 package dev.iotdr.replication.config;
 
 import dev.iotdr.replication.stream.application.StreamReplicator;
+import dev.iotdr.service.config.RegionResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,15 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
     private static final Logger log = LoggerFactory.getLogger(StreamReplicatorRunner.class);
 
     private final List<StreamReplicator> replicators;
+    private final RegionResources resources;
     private final Duration interval;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    StreamReplicatorRunner(List<StreamReplicator> replicators, ReplicationProperties properties) {
+    StreamReplicatorRunner(
+            List<StreamReplicator> replicators, RegionResources resources, ReplicationProperties properties) {
         this.replicators = replicators;
+        this.resources = resources;
         this.interval = properties.pollInterval();
     }
 
@@ -50,6 +54,10 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
             int handled = 0;
             try {
                 handled = replicator.poll();
+            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException missing) {
+                // This region answers but lacks our tables (restored from scratch): re-create them.
+                log.warn("replication state is missing in this region; ensuring it: {}", missing.getMessage());
+                resources.heal();
             } catch (RuntimeException e) {
                 log.warn("replication from {} failed this poll; retrying: {}", replicator.source(), e.toString());
             }

@@ -1,0 +1,391 @@
+package dev.iotdr.replication.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iotdr.deploy.localcloud.LocalCloud;
+import dev.iotdr.deploy.localcloud.LocalCloudConfig;
+import dev.iotdr.replication.registry.application.RegionRegistry;
+import dev.iotdr.replication.support.FaultyRegionRegistry;
+import dev.iotdr.replication.support.SourceRegion;
+import dev.iotdr.shared.aws.RegionalAwsClients;
+import dev.iotdr.shared.domain.DeviceRecord;
+import dev.iotdr.shared.domain.Region;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.iot.model.CertificateStatus;
+import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * eu-west-1's replication service against the local cloud, in table-copy mode, fed by device records
+ * written in us-east-1 with certificates us-east-1's IoT issued.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(ReplicationIntegrationTest.Faults.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationIntegrationTest {
+    private static final Region US = Region.of("us-east-1");
+    private static final Region EU = Region.of("eu-west-1");
+    private static final String SECRET =
+            Base64.getEncoder().encodeToString("replication-test-secret-32-bytes".getBytes());
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static LocalCloud cloud;
+    private static RegionalAwsClients clients;
+
+    @DynamicPropertySource
+    static void localCloud(DynamicPropertyRegistry registry) {
+        cloud = LocalCloud.start(LocalCloudConfig.fromEnvironment());
+        clients = new RegionalAwsClients(cloud.awsSettings());
+        new SourceRegion(clients, US).ensureTable();
+        registry.add("iotdr.region", EU::code);
+        registry.add("iotdr.topology", () -> "us-east-1,eu-west-1");
+        registry.add("iotdr.domain", () -> "fleet.iotdr.test");
+        for (Region region : cloud.regions()) {
+            registry.add("iotdr.aws.endpoints." + region.code(), () -> cloud.endpoint(region)
+                    .toString());
+        }
+        registry.add("iotdr.aws.global-endpoint", () -> cloud.globalEndpoint().toString());
+        registry.add("iotdr.aws.access-key-id", () -> "testing");
+        registry.add("iotdr.aws.secret-access-key", () -> "testing");
+        registry.add("iotdr.aws-calls.initial-backoff", () -> "20ms");
+        registry.add("iotdr.aws-calls.max-backoff", () -> "100ms");
+        registry.add("iotdr.replication.mode", () -> "TABLE_COPY");
+        registry.add("iotdr.replication.poll-interval", () -> "200ms");
+        registry.add("iotdr.replication.attempts-before-parking", () -> "3");
+        registry.add("iotdr.security.jwt-secret", () -> SECRET);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        clients.close();
+        cloud.close();
+    }
+
+    /** Fault injection around the real IoT adapter. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Faults {
+        @Bean
+        @Primary
+        FaultyRegionRegistry faultyRegionRegistry(@Qualifier("regionRegistry") RegionRegistry real) {
+            return new FaultyRegionRegistry(real);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FaultyRegionRegistry faults;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void clearFaults() {
+        faults.clear();
+    }
+
+    @Test
+    @Order(1)
+    void recordsWrittenInTheOtherRegionBecomeConnectReadyHere() {
+        SourceRegion us = new SourceRegion(clients, US);
+        List<DeviceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            records.add(us.onboard("rep-" + UUID.randomUUID()));
+        }
+
+        for (DeviceRecord record : records) {
+            assertThat(eventually(() -> ready(record.deviceId().value())))
+                    .as(record.deviceId().value())
+                    .isTrue();
+            String arn = record.certificate().arnIn(EU);
+            assertThat(clients.iot(EU)
+                            .describeCertificate(r ->
+                                    r.certificateId(record.certificate().id().value()))
+                            .certificateDescription()
+                            .status())
+                    .isEqualTo(CertificateStatus.ACTIVE);
+            assertThat(clients.iot(EU)
+                            .listThingPrincipals(
+                                    r -> r.thingName(record.deviceId().value()))
+                            .principals())
+                    .containsExactly(arn);
+            assertThat(clients.iot(EU)
+                            .describeThing(r -> r.thingName(record.deviceId().value()))
+                            .attributes())
+                    .containsEntry("site", "plant-7");
+        }
+        JsonNode status = get("/v1/replication/status");
+        assertThat(status.get("mode").asString()).isEqualTo("TABLE_COPY");
+        assertThat(status.get("sources").get(0).get("region").asString()).isEqualTo("us-east-1");
+        assertThat(status.get("sources").get(0).get("applied").asLong()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    @Order(2)
+    void rotationAndDecommissionFollowInThisRegion() {
+        SourceRegion us = new SourceRegion(clients, US);
+        DeviceRecord onboarded = us.onboard("rep-" + UUID.randomUUID());
+        String device = onboarded.deviceId().value();
+        assertThat(eventually(() -> ready(device))).isTrue();
+
+        DeviceRecord rotated = onboarded.withRotatedCertificate(us.issueCertificate(), US, Instant.now());
+        us.write(rotated);
+        assertThat(eventually(() -> clients.iot(EU)
+                        .listThingPrincipals(r -> r.thingName(device))
+                        .principals()
+                        .equals(List.of(rotated.certificate().arnIn(EU)))))
+                .isTrue();
+        assertThat(eventually(() -> clients.iot(EU)
+                                .describeCertificate(r -> r.certificateId(
+                                        onboarded.certificate().id().value()))
+                                .certificateDescription()
+                                .status()
+                        == CertificateStatus.INACTIVE))
+                .isTrue();
+
+        us.write(rotated.decommissioned(US, Instant.now()));
+        assertThat(eventually(() -> !thingExists(device))).isTrue();
+        assertThat(clients.iot(EU)
+                        .describeCertificate(
+                                r -> r.certificateId(rotated.certificate().id().value()))
+                        .certificateDescription()
+                        .status())
+                .isEqualTo(CertificateStatus.INACTIVE);
+        JsonNode readiness = get("/v1/devices/" + device + "/readiness");
+        assertThat(readiness.get("ready").asBoolean()).isFalse();
+        assertThat(readiness.get("problems").toString()).contains("decommissioned");
+    }
+
+    @Test
+    @Order(3)
+    void throttlingIsWaitedOutAndConvergesWithNothingParked() {
+        faults.throttle(8);
+        SourceRegion us = new SourceRegion(clients, US);
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            devices.add(us.onboard("rep-" + UUID.randomUUID()).deviceId().value());
+        }
+
+        for (String device : devices) {
+            assertThat(eventually(() -> ready(device))).as(device).isTrue();
+        }
+        assertThat(get("/v1/replication/status").get("parkedCount").asInt()).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void aRecordThatKeepsFailingIsParkedWithItsCauseAndRedrivenLater() {
+        SourceRegion us = new SourceRegion(clients, US);
+        String device = "rep-" + UUID.randomUUID();
+        faults.breakThing(device);
+        us.onboard(device);
+        String next = us.onboard("rep-" + UUID.randomUUID()).deviceId().value();
+
+        assertThat(eventually(
+                        () -> get("/v1/replication/dead-letters").toString().contains(device)))
+                .isTrue();
+        assertThat(get("/v1/replication/dead-letters").toString()).contains("injected: this thing cannot be written");
+        assertThat(eventually(() -> ready(next)))
+                .as("the shard moved on past the parked record")
+                .isTrue();
+        assertThat(ready(device)).isFalse();
+
+        faults.clear();
+        JsonNode redriven = post("/v1/replication/dead-letters/redrive");
+
+        assertThat(redriven.get("redriven").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(ready(device)).isTrue();
+        assertThat(get("/v1/replication/dead-letters").toString()).doesNotContain(device);
+    }
+
+    @Test
+    @Order(5)
+    void anAuditFindsDriftAndARepairRemovesIt() {
+        SourceRegion us = new SourceRegion(clients, US);
+        DeviceRecord record = us.onboard("rep-" + UUID.randomUUID());
+        String device = record.deviceId().value();
+        assertThat(eventually(() -> ready(device))).isTrue();
+        clients.iot(EU).detachThingPrincipal(r -> r.thingName(device)
+                .principal(record.certificate().arnIn(EU)));
+
+        JsonNode found = post("/v1/replication/audit", "{\"repair\":false}");
+        assertThat(found.get("drift").toString()).contains(device).contains("PRINCIPAL_NOT_ATTACHED");
+        assertThat(ready(device)).isFalse();
+
+        JsonNode repaired = post("/v1/replication/audit", "{\"repair\":true}");
+        assertThat(repaired.get("repaired").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(ready(device)).isTrue();
+        assertThat(post("/v1/replication/audit", "{\"repair\":false}")
+                        .get("drift")
+                        .toString())
+                .doesNotContain(device);
+    }
+
+    @Test
+    @Order(6)
+    void withoutATokenOrWithTheWrongScopeTheApiRefuses() throws Exception {
+        HttpResponse<String> anonymous = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/replication/status"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        HttpResponse<String> readOnly = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/replication/audit"))
+                        .header("Authorization", "Bearer " + token("ops:read"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(readOnly.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(7)
+    void whenThisRegionIsDownDuringABurstEverythingConvergesAfterItReturns() {
+        SourceRegion us = new SourceRegion(clients, US);
+        cloud.stopRegion(EU);
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            devices.add(us.onboard("burst-" + UUID.randomUUID()).deviceId().value());
+        }
+        sleep(Duration.ofSeconds(2)); // the reader keeps polling into a dead region meanwhile
+
+        cloud.startRegion(EU); // back, and empty: a region rebuilt from scratch
+
+        for (String device : devices) {
+            assertThat(eventually(() -> ready(device), Duration.ofSeconds(60)))
+                    .as(device)
+                    .isTrue();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private boolean ready(String device) {
+        try {
+            return get("/v1/devices/" + device + "/readiness").get("ready").asBoolean();
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    private boolean thingExists(String device) {
+        try {
+            clients.iot(EU).describeThing(r -> r.thingName(device));
+            return true;
+        } catch (ResourceNotFoundException absent) {
+            return false;
+        }
+    }
+
+    private JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token("ops:read"))
+                .build());
+    }
+
+    private JsonNode post(String path) {
+        return post(path, null);
+    }
+
+    private JsonNode post(String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token("ops:read ops:write"));
+        if (body != null) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        }
+        return send(request.build());
+    }
+
+    private JsonNode send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String token(String scope) {
+        Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        String header = url.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String claims =
+                url.encodeToString(("{\"sub\":\"test\",\"scope\":\"" + scope + "\",\"exp\":" + (now + 600) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(SECRET), "HmacSHA256"));
+            return header + "." + claims + "."
+                    + url.encodeToString(mac.doFinal((header + "." + claims).getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean eventually(BooleanSupplier condition) {
+        return eventually(condition, Duration.ofSeconds(30));
+    }
+
+    private static boolean eventually(BooleanSupplier condition, Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException notYet) {
+                // keep waiting
+            }
+            sleep(Duration.ofMillis(200));
+        }
+        return false;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
