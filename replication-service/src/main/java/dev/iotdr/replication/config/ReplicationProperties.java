@@ -37,7 +37,7 @@ public record ReplicationProperties(
         @NotBlank @DefaultValue(DevicePolicy.DEFAULT_THING_TYPE)
         String thingType,
 
-        @NotNull @DefaultValue("500ms") Duration pollInterval,
+        @NotNull @DefaultValue("250ms") Duration pollInterval,
         @NotNull @DefaultValue("10s") Duration leaseDuration,
         @Min(1) @DefaultValue("5") int attemptsBeforeParking,
         String workerId,

@@ -268,6 +268,17 @@ class ReplicationIntegrationTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(readOnly.statusCode()).isEqualTo(403);
+        HttpResponse<String> spec = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/openapi.yaml"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(spec.body())
+                .contains(
+                        "/v1/replication/status:",
+                        "/v1/replication/audit:",
+                        "/v1/replication/dead-letters/redrive:",
+                        "/v1/replication/resync:",
+                        "/v1/devices/{deviceId}/readiness:");
     }
 
     @Test

@@ -42,7 +42,7 @@ public enum AwsApi {
     DYNAMODB_UPDATE_TIME_TO_LIVE(AwsService.DYNAMODB, "UpdateTimeToLive", 0),
     STREAMS_DESCRIBE_STREAM(AwsService.DYNAMODB_STREAMS, "DescribeStream", 10),
     STREAMS_GET_SHARD_ITERATOR(AwsService.DYNAMODB_STREAMS, "GetShardIterator", 0),
-    /** AWS allows 5 GetRecords per second per shard; one poll per shard every 500 ms stays under it. */
+    /** AWS allows 5 GetRecords per second per shard; one poll per shard every 250 ms stays under it. */
     STREAMS_GET_RECORDS(AwsService.DYNAMODB_STREAMS, "GetRecords", 0);
 
     private final AwsService service;

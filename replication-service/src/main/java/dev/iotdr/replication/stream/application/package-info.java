@@ -6,8 +6,8 @@
  * new stream, and the reader moves to it on the next poll, where a KCL scheduler is bound to one stream and
  * must be rebuilt; (2) leases and checkpoints live in the consumer's own region while it reads another
  * region's stream (table-copy mode), so they survive the source region's outage; (3) no CloudWatch
- * dependency, no coordinator or worker-metrics tables, and a fresh reader applies within one poll (500 ms
- * by default) instead of KCL's multi-second lease cycle; (4) it is small enough to test deterministically,
+ * dependency, no coordinator or worker-metrics tables, and a fresh reader applies within one poll (250 ms
+ * by default: four reads a second per shard, under the five AWS allows) instead of KCL's multi-second lease cycle; (4) it is small enough to test deterministically,
  * including restarts at any point. What it does not do that KCL does: balance leases between workers by
  * stealing (a second worker takes only expired or unowned leases).
  *
