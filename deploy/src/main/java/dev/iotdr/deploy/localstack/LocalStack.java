@@ -35,7 +35,16 @@ final class LocalStack implements AutoCloseable {
                     "replication",
                     "replication-service/target/replication-service.jar",
                     // The emulator has no global tables: replication copies records between regions.
-                    List.of("--iotdr.replication.mode=TABLE_COPY")));
+                    List.of("--iotdr.replication.mode=TABLE_COPY")),
+            new ServiceModule(
+                    "failover",
+                    "failover-service/target/failover-service.jar",
+                    List.of(
+                            "--iotdr.failover.probe-interval=2s",
+                            "--iotdr.failover.failures-to-trip=3",
+                            "--iotdr.failover.successes-to-recover=2",
+                            "--iotdr.failover.cooldown=30s",
+                            "--iotdr.failover.ttl=5s")));
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
@@ -113,6 +122,14 @@ final class LocalStack implements AutoCloseable {
                 "--iotdr.aws.secret-access-key=testing",
                 "--iotdr.security.jwt-issuer=iotdr-local"));
         cloud.endpoints().forEach((r, uri) -> arguments.add("--iotdr.aws.endpoints." + r.code() + "=" + uri));
+        // Where every region's services are, for the failover service's probes and lag checks.
+        services.forEach((each, regional) -> regional.forEach(service -> {
+            if (service.name().equals("onboarding")) {
+                arguments.add("--iotdr.failover.regions." + each.code() + ".onboarding-url=" + service.url());
+            } else if (service.name().equals("replication")) {
+                arguments.add("--iotdr.failover.regions." + each.code() + ".replication-url=" + service.url());
+            }
+        }));
         return arguments;
     }
 

@@ -45,6 +45,7 @@ final class ServiceProcess {
         this.region = region;
         this.jar = jar;
         this.logFile = logFile;
+        this.port = freePort(); // known before start, so that other services can be told this one's URL
     }
 
     synchronized void start(List<String> arguments, Map<String, String> secrets) {

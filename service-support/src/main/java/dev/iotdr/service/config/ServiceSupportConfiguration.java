@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Primary;
 public class ServiceSupportConfiguration {
 
     @Bean(destroyMethod = "close")
+    @Primary
     RegionalAwsClients regionalAwsClients(RegionProperties properties) {
         return new RegionalAwsClients(properties.aws().toClientSettings());
     }

@@ -112,6 +112,20 @@ public record AwsClientSettings(
         return !regionEndpoints.isEmpty() || !serviceEndpoints.isEmpty() || globalEndpoint.isPresent();
     }
 
+    /** The same endpoints and credentials with other timeouts (health probes want short ones). */
+    public AwsClientSettings withTimeouts(Duration connect, Duration attempt, Duration call) {
+        return new AwsClientSettings(
+                regionEndpoints,
+                serviceEndpoints,
+                globalEndpoint,
+                credentials,
+                connect,
+                attempt,
+                call,
+                retryMode,
+                maxAttempts);
+    }
+
     public AwsClientSettings withRetries(RetryMode mode, int attempts) {
         return new AwsClientSettings(
                 regionEndpoints,

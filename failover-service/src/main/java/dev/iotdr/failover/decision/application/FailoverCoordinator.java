@@ -1,0 +1,219 @@
+package dev.iotdr.failover.decision.application;
+
+import dev.iotdr.failover.decision.application.Ports.DnsChange;
+import dev.iotdr.failover.decision.application.Ports.DnsControl;
+import dev.iotdr.failover.decision.application.Ports.DnsState;
+import dev.iotdr.failover.decision.application.Ports.FailoverEvents;
+import dev.iotdr.failover.decision.application.Ports.HealthSignals;
+import dev.iotdr.failover.decision.application.Ports.ReplicationLag;
+import dev.iotdr.failover.decision.application.Ports.StaleDnsState;
+import dev.iotdr.failover.decision.domain.FailoverRules;
+import dev.iotdr.failover.decision.domain.FailoverRules.Decision;
+import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
+import dev.iotdr.failover.decision.domain.Observations;
+import dev.iotdr.failover.health.domain.RegionHealth;
+import dev.iotdr.shared.domain.Region;
+import dev.iotdr.shared.domain.RegionTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides and carries out failovers: automatically on each tick (this region promotes itself when the
+ * active region is declared unhealthy and every rule passes), or when an operator asks (failover, failback,
+ * drill). Every decision, allowed or blocked, is kept for the API and the logs; every failover is recorded
+ * with its timeline.
+ */
+public final class FailoverCoordinator {
+    private static final Logger log = LoggerFactory.getLogger(FailoverCoordinator.class);
+
+    private final Region self;
+    private final RegionTopology topology;
+    private final FailoverRules rules;
+    private final HealthMonitor monitor;
+    private final HealthSignals signals;
+    private final DnsControl dns;
+    private final ReplicationLag replication;
+    private final Ports.ApiCheck api;
+    private final FailoverEvents events;
+    private final Duration firstRequestWithin;
+    private final Clock clock;
+    private final AtomicReference<Decision> lastDecision = new AtomicReference<>();
+
+    public FailoverCoordinator(
+            Region self,
+            RegionTopology topology,
+            FailoverRules rules,
+            HealthMonitor monitor,
+            HealthSignals signals,
+            DnsControl dns,
+            ReplicationLag replication,
+            Ports.ApiCheck api,
+            FailoverEvents events,
+            Duration firstRequestWithin,
+            Clock clock) {
+        this.self = self;
+        this.topology = topology;
+        this.rules = rules;
+        this.monitor = monitor;
+        this.signals = signals;
+        this.dns = dns;
+        this.replication = replication;
+        this.api = api;
+        this.events = events;
+        this.firstRequestWithin = firstRequestWithin;
+        this.clock = clock;
+    }
+
+    /** One decider tick: observe, and promote this region if the active one is down and the rules allow. */
+    public Optional<FailoverEvent> tick() {
+        monitor.probeAll();
+        monitor.accept(signals.poll());
+        DnsState state = dns.current().orElseGet(() -> dns.initialize(topology.primary()));
+        if (state.active().equals(self)
+                || !monitor.snapshot().get(state.active()).unhealthy()) {
+            return Optional.empty();
+        }
+        Decision decision = rules.decide(observe(state), self, Trigger.AUTOMATIC, false, Optional.empty());
+        remember(decision);
+        if (!decision.allowed()) {
+            log.warn(
+                    "failover from {} to {} blocked by {}: {}",
+                    state.active(),
+                    self,
+                    decision.blockedBy(),
+                    decision.explanation());
+            return Optional.empty();
+        }
+        return execute(state, decision, Trigger.AUTOMATIC, "active region " + state.active() + " declared unhealthy");
+    }
+
+    /** An operator's failover (or a drill's) to {@code target}, through the rules unless forced. */
+    public FailoverEvent failover(Region target, String reason, boolean force, Trigger trigger) {
+        if (!topology.contains(target)) {
+            throw new IllegalArgumentException(target + " is not one of " + topology.regions());
+        }
+        DnsState state = dns.current().orElseGet(() -> dns.initialize(topology.primary()));
+        Decision decision = rules.decide(observe(state), target, trigger, force, Optional.ofNullable(reason));
+        remember(decision);
+        if (!decision.allowed()) {
+            throw new FailoverBlocked(decision);
+        }
+        return execute(state, decision, trigger, reason == null ? trigger.name().toLowerCase() : reason)
+                .orElseThrow(() -> new FailoverBlocked(new Decision(
+                        target, false, java.util.List.of(), force, "another decider changed DNS first; look again")));
+    }
+
+    /** Back to the topology's primary, through the same rules. */
+    public FailoverEvent failback(String reason, boolean force) {
+        return failover(topology.primary(), reason, force, Trigger.MANUAL);
+    }
+
+    public Optional<Decision> lastDecision() {
+        return Optional.ofNullable(lastDecision.get());
+    }
+
+    public Map<Region, RegionHealth> health() {
+        return monitor.snapshot();
+    }
+
+    public Optional<DnsState> dnsState() {
+        return dns.current();
+    }
+
+    public Optional<Duration> lagOf(Region region) {
+        return replication.lagOf(region);
+    }
+
+    public FailoverEvents events() {
+        return events;
+    }
+
+    private Optional<FailoverEvent> execute(DnsState state, Decision decision, Trigger trigger, String reason) {
+        Region from = state.active();
+        RegionHealth fromHealth = monitor.snapshot().get(from);
+        Instant decided = clock.instant();
+        DnsChange change;
+        try {
+            change = dns.switchActive(state, decision.target());
+        } catch (StaleDnsState lost) {
+            log.info("another decider changed DNS first ({}); nothing done", lost.getMessage());
+            return Optional.empty();
+        }
+        Optional<Instant> firstHealthy = awaitFirstHealthyRequest(decision.target());
+        FailoverEvent event = new FailoverEvent(
+                UUID.randomUUID().toString(),
+                trigger,
+                from.code(),
+                decision.target().code(),
+                reason,
+                decision.forced(),
+                fromHealth.firstFailure(),
+                fromHealth.declaredUnhealthyAt(),
+                decided,
+                change.submittedAt(),
+                change.inSyncAt(),
+                firstHealthy,
+                change.state().generation());
+        events.record(event);
+        log.info(
+                "failed over from {} to {} ({}): RTO {}",
+                from,
+                decision.target(),
+                trigger,
+                event.rto().map(d -> d.toMillis() + " ms").orElse("unknown"));
+        return Optional.of(event);
+    }
+
+    /** The first request through the custom name that the new active region serves healthily. */
+    private Optional<Instant> awaitFirstHealthyRequest(Region target) {
+        Instant deadline = clock.instant().plus(firstRequestWithin);
+        while (clock.instant().isBefore(deadline)) {
+            if (dns.resolveApi().filter(target::equals).isPresent() && api.serves(target)) {
+                return Optional.of(clock.instant());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Observations observe(DnsState state) {
+        Map<Region, Optional<Duration>> lags = new HashMap<>();
+        for (Region region : topology.regions()) {
+            lags.put(region, region.equals(state.active()) ? Optional.of(Duration.ZERO) : replication.lagOf(region));
+        }
+        return new Observations(
+                state.active(), monitor.snapshot(), lags, events.lastFailoverAt(), events.freeze(), clock.instant());
+    }
+
+    private void remember(Decision decision) {
+        lastDecision.set(decision);
+    }
+
+    /** A failover the rules refused; says which rules. */
+    public static final class FailoverBlocked extends RuntimeException {
+        private final Decision decision;
+
+        public FailoverBlocked(Decision decision) {
+            super("failover to " + decision.target() + " blocked by " + decision.blockedBy() + ": "
+                    + decision.explanation());
+            this.decision = decision;
+        }
+
+        public Decision decision() {
+            return decision;
+        }
+    }
+}

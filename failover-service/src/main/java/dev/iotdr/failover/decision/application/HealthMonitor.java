@@ -1,0 +1,64 @@
+package dev.iotdr.failover.decision.application;
+
+import dev.iotdr.failover.decision.application.Ports.HealthSignal;
+import dev.iotdr.failover.decision.application.Ports.ProbeResult;
+import dev.iotdr.failover.decision.application.Ports.RegionProbe;
+import dev.iotdr.failover.health.domain.RegionHealth;
+import dev.iotdr.shared.domain.Region;
+import dev.iotdr.shared.domain.RegionTopology;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Probes every region (in parallel) and keeps each one's health with hysteresis; also takes signals. */
+public final class HealthMonitor {
+    private final RegionTopology topology;
+    private final RegionProbe probe;
+    private final Clock clock;
+    private final Map<Region, RegionHealth> health = new ConcurrentHashMap<>();
+
+    public HealthMonitor(
+            RegionTopology topology, RegionProbe probe, int failuresToTrip, int successesToRecover, Clock clock) {
+        this.topology = topology;
+        this.probe = probe;
+        this.clock = clock;
+        topology.regions()
+                .forEach(region -> health.put(region, RegionHealth.unknown(failuresToTrip, successesToRecover)));
+    }
+
+    public void probeAll() {
+        try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<Region, Future<ProbeResult>> results = new LinkedHashMap<>();
+            for (Region region : topology.regions()) {
+                results.put(region, probes.submit(() -> probe.probe(region)));
+            }
+            results.forEach((region, result) -> {
+                ProbeResult outcome;
+                try {
+                    outcome = result.get();
+                } catch (Exception e) {
+                    outcome = new ProbeResult(false, "probe failed: " + e.getMessage());
+                }
+                ProbeResult observed = outcome;
+                health.compute(
+                        region, (r, current) -> current.observe(observed.ok(), clock.instant(), observed.detail()));
+            });
+        }
+    }
+
+    public void accept(List<HealthSignal> signals) {
+        for (HealthSignal signal : signals) {
+            health.computeIfPresent(
+                    signal.region(), (r, current) -> current.observe(signal.ok(), signal.at(), signal.detail()));
+        }
+    }
+
+    public Map<Region, RegionHealth> snapshot() {
+        return Map.copyOf(health);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.iotdr.failover.decision.web;
+
+import dev.iotdr.failover.decision.application.FailoverCoordinator;
+import dev.iotdr.failover.decision.application.FailoverEvent;
+import dev.iotdr.failover.decision.application.Ports;
+import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
+import dev.iotdr.failover.health.domain.RegionHealth;
+import dev.iotdr.service.config.RegionProperties;
+import dev.iotdr.shared.domain.Region;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The operators' failover API (see {@code openapi.yaml}). */
+@RestController
+class FailoverController {
+    private final FailoverCoordinator coordinator;
+    private final Ports.Leadership leadership;
+    private final Ports.ReplicationLag replication;
+    private final RegionProperties region;
+
+    FailoverController(
+            FailoverCoordinator coordinator,
+            Ports.Leadership leadership,
+            Ports.ReplicationLag replication,
+            RegionProperties region) {
+        this.coordinator = coordinator;
+        this.leadership = leadership;
+        this.replication = replication;
+        this.region = region;
+    }
+
+    /** Every region: health, active or not, last probe, replication lag; and the last decision. */
+    @GetMapping(path = "/v1/regions", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> regions() {
+        var dns = coordinator.dnsState();
+        List<Map<String, Object>> regions = new ArrayList<>();
+        for (Region each : region.regionTopology().regions()) {
+            RegionHealth health = coordinator.health().get(each);
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("region", each.code());
+            view.put("health", health.status().name());
+            view.put("active", dns.map(state -> state.active().equals(each)).orElse(false));
+            view.put("consecutiveFailures", health.consecutiveFailures());
+            view.put("lastProbe", health.lastDetail());
+            view.put(
+                    "firstFailure", health.firstFailure().map(Instant::toString).orElse(null));
+            view.put(
+                    "declaredUnhealthyAt",
+                    health.declaredUnhealthyAt().map(Instant::toString).orElse(null));
+            view.put(
+                    "replicationLagMillis",
+                    replication.lagOf(each).map(Duration::toMillis).orElse(null));
+            regions.add(view);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("observedFrom", region.region());
+        answer.put("decider", leadership.isLeader());
+        answer.put("activeRegion", dns.map(state -> state.active().code()).orElse(null));
+        answer.put("generation", dns.map(Ports.DnsState::generation).orElse(null));
+        answer.put("regions", regions);
+        answer.put(
+                "lastDecision",
+                coordinator
+                        .lastDecision()
+                        .map(decision -> Map.of(
+                                "target", decision.target().code(),
+                                "allowed", decision.allowed(),
+                                "blockedBy", decision.blockedBy(),
+                                "explanation", decision.explanation()))
+                        .orElse(null));
+        return answer;
+    }
+
+    @PostMapping(path = "/v1/failover", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> failover(@RequestBody FailoverRequest request) {
+        if (request.targetRegion() == null) {
+            throw new IllegalArgumentException("targetRegion is required");
+        }
+        return view(coordinator.failover(
+                Region.of(request.targetRegion()),
+                request.reason(),
+                Boolean.TRUE.equals(request.force()),
+                Trigger.MANUAL));
+    }
+
+    @PostMapping(path = "/v1/failback", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> failback(@RequestBody(required = false) FailbackRequest request) {
+        FailbackRequest body = request == null ? new FailbackRequest(null, false) : request;
+        return view(coordinator.failback(body.reason(), Boolean.TRUE.equals(body.force())));
+    }
+
+    @PostMapping(path = "/v1/freeze", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> freeze(@RequestBody FreezeRequest request) {
+        if (request.reason() == null || request.reason().isBlank()) {
+            throw new IllegalArgumentException("a freeze needs a reason");
+        }
+        coordinator.events().freeze(request.reason());
+        return Map.of("frozen", true, "reason", request.reason());
+    }
+
+    @DeleteMapping(path = "/v1/freeze", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> unfreeze() {
+        coordinator.events().unfreeze();
+        return Map.of("frozen", false);
+    }
+
+    @GetMapping(path = "/v1/failover/events", produces = MediaType.APPLICATION_JSON_VALUE)
+    List<Map<String, Object>> events(@RequestParam(defaultValue = "20") int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit must be 1 to 200");
+        }
+        return coordinator.events().recent(limit).stream()
+                .map(FailoverController::view)
+                .toList();
+    }
+
+    /** A planned failover to the other region, a check that every device is connect-ready there, a failback. */
+    @PostMapping(path = "/v1/drills", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> drill(@RequestBody(required = false) DrillRequest request) {
+        Region active = coordinator
+                .dnsState()
+                .orElseThrow(() -> new IllegalStateException("DNS is not initialized yet"))
+                .active();
+        Region target = request != null && request.targetRegion() != null
+                ? Region.of(request.targetRegion())
+                : region.regionTopology().others(active).getFirst();
+        FailoverEvent over = coordinator.failover(target, "drill", false, Trigger.DRILL);
+        Integer notReady = replication.driftOf(target).orElse(null);
+        // Back at once: a drill is not a real failover, so its failback does not wait out the cool-down.
+        FailoverEvent back = coordinator.failover(active, "drill failback", true, Trigger.DRILL);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put(
+                "passed",
+                notReady != null
+                        && notReady == 0
+                        && over.firstHealthyRequest().isPresent()
+                        && back.firstHealthyRequest().isPresent());
+        report.put("target", target.code());
+        report.put("devicesNotConnectReady", notReady);
+        report.put("failover", view(over));
+        report.put("failback", view(back));
+        return report;
+    }
+
+    static Map<String, Object> view(FailoverEvent event) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", event.id());
+        view.put("trigger", event.trigger().name());
+        view.put("from", event.from());
+        view.put("to", event.to());
+        view.put("reason", event.reason());
+        view.put("forced", event.forced());
+        view.put(
+                "firstFailedProbe",
+                event.firstFailedProbe().map(Instant::toString).orElse(null));
+        view.put(
+                "declaredUnhealthy",
+                event.declaredUnhealthy().map(Instant::toString).orElse(null));
+        view.put("decided", event.decided().toString());
+        view.put("dnsSubmitted", event.dnsSubmitted().toString());
+        view.put("dnsInSync", event.dnsInSync().toString());
+        view.put(
+                "firstHealthyRequest",
+                event.firstHealthyRequest().map(Instant::toString).orElse(null));
+        view.put("generation", event.generation());
+        view.put("rtoSeconds", event.rto().map(d -> d.toMillis() / 1000.0).orElse(null));
+        view.put(
+                "detectionSeconds",
+                event.detection().map(d -> d.toMillis() / 1000.0).orElse(null));
+        return view;
+    }
+
+    record FailoverRequest(String targetRegion, String reason, Boolean force) {}
+
+    record FailbackRequest(String reason, Boolean force) {}
+
+    record FreezeRequest(String reason) {}
+
+    record DrillRequest(String targetRegion) {}
+}

@@ -1,0 +1,62 @@
+package dev.iotdr.failover.decision.web;
+
+import dev.iotdr.service.web.RequestSizeLimit;
+import dev.iotdr.service.web.ResourceServer;
+import dev.iotdr.service.web.SecurityProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/** Operators' API: {@code ops:read} to read regions and events, {@code ops:write} to fail over, fail back, freeze and drill. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+public class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(
+                                "/actuator/health",
+                                "/actuator/health/**",
+                                "/actuator/info",
+                                "/actuator/prometheus",
+                                "/openapi.yaml",
+                                "/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/v1/**")
+                        .hasAuthority("SCOPE_ops:read")
+                        .requestMatchers(HttpMethod.POST, "/v1/**")
+                        .hasAuthority("SCOPE_ops:write")
+                        .requestMatchers(HttpMethod.DELETE, "/v1/**")
+                        .hasAuthority("SCOPE_ops:write")
+                        .anyRequest()
+                        .authenticated())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(Customizer.withDefaults())
+                        .authenticationEntryPoint(ResourceServer.unauthenticated())
+                        .accessDeniedHandler(ResourceServer.forbidden()))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(ResourceServer.unauthenticated())
+                        .accessDeniedHandler(ResourceServer.forbidden()));
+        return http.build();
+    }
+
+    @Bean
+    @ConditionalOnProperty("iotdr.security.jwt-secret")
+    JwtDecoder hmacJwtDecoder(SecurityProperties properties) {
+        return ResourceServer.hmacJwtDecoder(properties);
+    }
+
+    @Bean
+    RequestSizeLimit requestSizeLimit() {
+        return new RequestSizeLimit(16_384);
+    }
+}

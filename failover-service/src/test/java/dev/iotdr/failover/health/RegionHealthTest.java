@@ -1,0 +1,67 @@
+package dev.iotdr.failover.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.iotdr.failover.health.domain.RegionHealth;
+import dev.iotdr.failover.health.domain.RegionHealth.Status;
+import java.time.Instant;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class RegionHealthTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T00:00:00Z");
+
+    @Test
+    void turnsUnhealthyOnlyAfterNConsecutiveFailuresAndRemembersTheFirst() {
+        RegionHealth health = RegionHealth.unknown(3, 2).observe(true, T0, "ok").observe(true, T0, "ok");
+        assertThat(health.status()).isEqualTo(Status.HEALTHY);
+
+        health = health.observe(false, T0.plusSeconds(1), "timeout").observe(false, T0.plusSeconds(2), "timeout");
+        assertThat(health.status()).isEqualTo(Status.HEALTHY);
+        health = health.observe(false, T0.plusSeconds(3), "refused");
+
+        assertThat(health.status()).isEqualTo(Status.UNHEALTHY);
+        assertThat(health.firstFailure()).contains(T0.plusSeconds(1));
+        assertThat(health.declaredUnhealthyAt()).contains(T0.plusSeconds(3));
+    }
+
+    @Test
+    void aSuccessInBetweenResetsTheFailureCount() {
+        RegionHealth health = RegionHealth.unknown(3, 1).observe(true, T0, "ok");
+        health = health.observe(false, T0, "x")
+                .observe(false, T0, "x")
+                .observe(true, T0, "ok")
+                .observe(false, T0, "x");
+        assertThat(health.status()).isEqualTo(Status.HEALTHY);
+        assertThat(health.consecutiveFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void turnsHealthyAgainOnlyAfterMConsecutiveSuccesses() {
+        RegionHealth health = RegionHealth.unknown(1, 3).observe(false, T0, "down");
+        assertThat(health.status()).isEqualTo(Status.UNHEALTHY);
+        health = health.observe(true, T0, "ok").observe(true, T0, "ok");
+        assertThat(health.status()).isEqualTo(Status.UNHEALTHY);
+        health = health.observe(true, T0, "ok");
+        assertThat(health.status()).isEqualTo(Status.HEALTHY);
+        assertThat(health.declaredUnhealthyAt()).isEmpty();
+        assertThat(health.firstFailure()).isEmpty();
+    }
+
+    @Property
+    void neverFlipsOnFewerThanTheThresholds(
+            @ForAll @IntRange(min = 1, max = 5) int trip,
+            @ForAll @IntRange(min = 1, max = 5) int recover,
+            @ForAll @IntRange(min = 0, max = 4) int failures) {
+        RegionHealth health = RegionHealth.unknown(trip, recover);
+        for (int i = 0; i < recover; i++) {
+            health = health.observe(true, T0, "ok");
+        }
+        for (int i = 0; i < Math.min(failures, trip - 1); i++) {
+            health = health.observe(false, T0, "x");
+        }
+        assertThat(health.status()).isEqualTo(Status.HEALTHY);
+    }
+}
