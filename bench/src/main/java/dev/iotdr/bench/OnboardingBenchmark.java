@@ -1,5 +1,6 @@
 package dev.iotdr.bench;
 
+import dev.iotdr.deploy.localstack.LocalStackTokens;
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.contract.DeviceItemCodec;
@@ -69,7 +70,8 @@ public final class OnboardingBenchmark {
             Direct direct = new Direct(clients.iot(region), clients.dynamoDb(region), region);
             direct.prepare();
             Service service = new Service(
-                    stack.url(region.code(), "onboarding"), Tokens.token(stack.secret("jwt-secret"), "devices:write"));
+                    stack.url(region.code(), "onboarding"),
+                    LocalStackTokens.token(stack.secret("jwt-secret"), "devices:write"));
 
             System.out.printf(
                     "onboarding benchmark: %d devices, concurrency %d, region %s, run %s%n",

@@ -1,5 +1,6 @@
 package dev.iotdr.bench;
 
+import dev.iotdr.deploy.localstack.LocalStackTokens;
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.domain.Region;
@@ -56,7 +57,7 @@ public final class ReplicationBenchmark {
         try (RegionalAwsClients clients =
                 new RegionalAwsClients(AwsClientSettings.emulated(endpoints, stack.globalEmulator()))) {
             IotClient target = clients.iot(to);
-            String writeToken = Tokens.token(stack.secret("jwt-secret"), "devices:write ops:read ops:write");
+            String writeToken = LocalStackTokens.token(stack.secret("jwt-secret"), "devices:write ops:read ops:write");
             URI onboarding = stack.url(from.code(), "onboarding");
             URI replication = stack.url(to.code(), "replication");
             System.out.printf(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iotdr.replication.registry.application.RegistryApplier;
 import dev.iotdr.replication.registry.application.ReplicationIntake;
 import dev.iotdr.replication.registry.application.ReplicationProgress;
+import dev.iotdr.replication.registry.domain.ApplyOutcome;
 import dev.iotdr.replication.support.Convergence;
 import dev.iotdr.replication.support.InMemoryIot;
 import dev.iotdr.replication.support.InMemoryState;
@@ -60,5 +61,37 @@ class SkippedVersionsRegressionTest {
 
         assertThat(Convergence.violations(source.current(), source.written(), target))
                 .isEmpty();
+    }
+
+    @Test
+    void aRegionRebuiltFromScratchAppliesTheRecordsItWroteItselfBeforeItsStateBegan() {
+        SourceFleet fleet = new SourceFleet(); // writes as us-east-1
+        DeviceRecord written =
+                fleet.apply(0, SourceFleet.Operation.ONBOARD_OR_UPDATE).orElseThrow();
+        InMemoryIot rebuilt = new InMemoryIot("us-east-1");
+        InMemoryState state = new InMemoryState();
+        state.beganAt(written.updatedAt().plusSeconds(60)); // the region came back empty after the write
+        ReplicationIntake intake = new ReplicationIntake(
+                ReplicationIntake.Mode.TABLE_COPY,
+                state,
+                new RegistryApplier(rebuilt, state, state, SourceFleet.ORIGIN),
+                state,
+                new ReplicationProgress(),
+                Clock.systemUTC());
+
+        assertThat(intake.accept(Region.of("eu-west-1"), written)).isEqualTo(ApplyOutcome.APPLIED);
+        assertThat(Convergence.violations(fleet.current(), fleet.written(), rebuilt))
+                .isEmpty();
+
+        InMemoryState fresh = new InMemoryState();
+        fresh.beganAt(written.updatedAt().minusSeconds(60)); // state older than the write: onboarding did it
+        ReplicationIntake normal = new ReplicationIntake(
+                ReplicationIntake.Mode.TABLE_COPY,
+                fresh,
+                new RegistryApplier(new InMemoryIot("us-east-1"), fresh, fresh, SourceFleet.ORIGIN),
+                fresh,
+                new ReplicationProgress(),
+                Clock.systemUTC());
+        assertThat(normal.accept(Region.of("eu-west-1"), written)).isEqualTo(ApplyOutcome.SKIPPED_OWN_REGION);
     }
 }

@@ -52,6 +52,18 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
         return false;
     }
 
+    private volatile java.time.Instant since = java.time.Instant.EPOCH;
+
+    /** The region's replication state began at {@code instant} (a region rebuilt then). */
+    public void beganAt(java.time.Instant instant) {
+        since = instant;
+    }
+
+    @Override
+    public java.time.Instant since() {
+        return since;
+    }
+
     @Override
     public void park(ParkedRecord record) {
         parked.put(record.deviceId(), record);

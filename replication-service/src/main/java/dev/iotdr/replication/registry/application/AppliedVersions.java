@@ -14,4 +14,10 @@ public interface AppliedVersions {
      * @return false if a version at least as new was recorded already
      */
     boolean advance(DeviceId device, long version);
+
+    /**
+     * When this region's replication state began (its store was created). A region rebuilt from scratch has
+     * a new one: records this region wrote before then were provisioned in a registry that no longer exists.
+     */
+    java.time.Instant since();
 }

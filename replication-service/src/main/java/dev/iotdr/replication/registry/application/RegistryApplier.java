@@ -55,8 +55,12 @@ public final class RegistryApplier implements ApplyRegistryRecord {
                 return ApplyOutcome.SKIPPED_ABSENT;
             }
             DeviceRecord record = current.get();
-            if (!force && record.originRegion().equals(self)) {
-                applied.advance(device, record.version()); // this region's onboarding provisioned it
+            if (!force
+                    && record.originRegion().equals(self)
+                    && record.updatedAt().isAfter(applied.since())) {
+                // This region's onboarding provisioned it. (Records this region wrote before its replication
+                // state began were provisioned in a registry since rebuilt from scratch: they are applied.)
+                applied.advance(device, record.version());
                 return ApplyOutcome.SKIPPED_OWN_REGION;
             }
             if (!force && applied.get(device) >= record.version()) {

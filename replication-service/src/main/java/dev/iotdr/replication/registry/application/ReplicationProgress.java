@@ -32,7 +32,22 @@ public final class ReplicationProgress {
         private final AtomicLong parked = new AtomicLong();
         private final AtomicLong backlog = new AtomicLong();
         private volatile long lagMillis = -1;
+        private volatile boolean caughtUp;
         private volatile Instant lastAppliedAt;
+
+        /** A poll found nothing new to read: everything written so far is applied. */
+        public void caughtUp(boolean value) {
+            caughtUp = value;
+        }
+
+        public boolean isCaughtUp() {
+            return caughtUp;
+        }
+
+        /** The lag that matters for an RPO decision: 0 once caught up, else the newest applied record's lag. */
+        public long effectiveLagMillis() {
+            return caughtUp ? 0 : lagMillis;
+        }
 
         public void recorded(ApplyOutcome outcome, long lag, Instant at) {
             if (outcome == ApplyOutcome.APPLIED) {

@@ -79,6 +79,7 @@ public final class StreamReplicator {
             List<Lease> all = leases.all(streamArn);
             Map<String, Lease> byShard = all.stream().collect(Collectors.toMap(Lease::shardId, Function.identity()));
             int handled = 0;
+            boolean allHeld = true;
             for (Lease lease :
                     all.stream().sorted(Comparator.comparing(Lease::shardId)).toList()) {
                 if (lease.completed() || !parentDone(lease, byShard)) {
@@ -88,11 +89,15 @@ public final class StreamReplicator {
                 Optional<Lease> held = leases.take(lease, worker, now, now.plus(leaseDuration));
                 if (held.isPresent()) {
                     handled += read(held.get());
+                } else {
+                    allHeld = false; // another worker reads that shard; we cannot say it is caught up
                 }
             }
+            intake.progress().source(source).caughtUp(handled == 0 && allHeld);
             return handled;
         } catch (DependencyUnavailableException unavailable) {
             log.debug("replication from {} waits: {}", source, unavailable.getMessage());
+            intake.progress().source(source).caughtUp(false);
             return 0;
         }
     }

@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a region's replication status from its replication service. The lag is the largest, over its
- * source regions, of the newest applied record's lag; a source that applied nothing yet counts as caught
- * up only if nothing is waiting (backlog 0).
+ * source regions, of the effective lag: 0 for a source whose reader is caught up (its last poll found
+ * nothing new), else the newest applied record's lag; unknown if a source applied nothing and is not caught
+ * up.
  */
 final class HttpReplicationLag implements ReplicationLag {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,11 +39,11 @@ final class HttpReplicationLag implements ReplicationLag {
         return call(region, "GET", "/v1/replication/status", null).flatMap(status -> {
             long worst = 0;
             for (JsonNode source : status.get("sources")) {
-                long lag = source.get("lagMillis").asLong();
-                if (lag < 0 && source.get("backlog").asLong() > 0) {
-                    return Optional.empty();
+                long lag = source.get("effectiveLagMillis").asLong();
+                if (lag < 0) {
+                    return Optional.empty(); // nothing applied yet and not caught up: unknown
                 }
-                worst = Math.max(worst, Math.max(0, lag));
+                worst = Math.max(worst, lag);
             }
             return Optional.of(Duration.ofMillis(worst));
         });

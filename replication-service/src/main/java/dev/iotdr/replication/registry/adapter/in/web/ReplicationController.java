@@ -62,6 +62,8 @@ class ReplicationController {
                     Map<String, Object> view = new java.util.LinkedHashMap<>();
                     view.put("region", entry.getKey().code());
                     view.put("lagMillis", stats.lagMillis());
+                    view.put("caughtUp", stats.isCaughtUp());
+                    view.put("effectiveLagMillis", stats.effectiveLagMillis());
                     view.put(
                             "lastAppliedAt",
                             stats.lastAppliedAt().map(Object::toString).orElse(null));

@@ -24,6 +24,7 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
     private final String table;
+    private volatile Instant since;
 
     DynamoReplicationState(DynamoDbClient dynamo, GuardedAwsCalls calls, String table) {
         this.dynamo = dynamo;
@@ -62,6 +63,40 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
         } catch (ConditionalCheckFailedException notNewer) {
             return false;
         }
+    }
+
+    @Override
+    public Instant since() {
+        Instant known = since;
+        if (known != null) {
+            return known;
+        }
+        Instant now = Instant.now();
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_PUT_ITEM,
+                    () -> dynamo.putItem(r -> r.tableName(table)
+                            .item(Map.of(
+                                    PK, AttributeValue.fromS("epoch"), "since", AttributeValue.fromS(now.toString())))
+                            .conditionExpression("attribute_not_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", PK))));
+            since = now;
+        } catch (ConditionalCheckFailedException exists) {
+            since = Instant.parse(calls.call(
+                            AwsApi.DYNAMODB_GET_ITEM,
+                            () -> dynamo.getItem(r -> r.tableName(table)
+                                    .key(Map.of(PK, AttributeValue.fromS("epoch")))
+                                    .consistentRead(true)))
+                    .item()
+                    .get("since")
+                    .s());
+        }
+        return since;
+    }
+
+    /** Forgets the cached epoch (the table was re-created). */
+    void forgetEpoch() {
+        since = null;
     }
 
     @Override

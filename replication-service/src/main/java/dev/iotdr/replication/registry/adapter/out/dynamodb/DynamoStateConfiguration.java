@@ -51,7 +51,8 @@ public class DynamoStateConfiguration {
             RegionalAwsClients clients,
             GuardedAwsCalls calls,
             RegionProperties region,
-            ReplicationProperties replication) {
+            ReplicationProperties replication,
+            DynamoReplicationState state) {
         DynamoTables tables = new DynamoTables(clients.dynamoDb(region.self()), calls);
         return new RegionResources.Resource() {
             @Override
@@ -63,6 +64,7 @@ public class DynamoStateConfiguration {
             public void ensure() {
                 tables.ensureDeviceTable(replication.deviceTable());
                 tables.ensureTableWithTtl(replication.stateTable(), DynamoReplicationState.PK, "ttl");
+                state.forgetEpoch(); // a re-created table starts a new epoch
             }
         };
     }

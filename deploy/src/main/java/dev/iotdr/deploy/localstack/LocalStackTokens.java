@@ -1,4 +1,4 @@
-package dev.iotdr.bench;
+package dev.iotdr.deploy.localstack;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -8,10 +8,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** HS256 tokens signed with the local stack's key, as {@code ./drctl token} makes them. */
-final class Tokens {
-    private Tokens() {}
+public final class LocalStackTokens {
+    private LocalStackTokens() {}
 
-    static String token(String base64Secret, String scope) {
+    public static String token(String base64Secret, String scope) {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
         long now = Instant.now().getEpochSecond();
         String header = url.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));

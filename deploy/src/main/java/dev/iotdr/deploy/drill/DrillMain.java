@@ -1,0 +1,446 @@
+package dev.iotdr.deploy.drill;
+
+import dev.iotdr.deploy.localstack.LocalStackTokens;
+import dev.iotdr.shared.aws.AwsClientSettings;
+import dev.iotdr.shared.aws.RegionalAwsClients;
+import dev.iotdr.shared.domain.Region;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.iot.IotClient;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code ./drctl drill --devices N [--json]}: onboard N devices in the primary; wait until every one is
+ * connect-ready in the secondary; stop the primary for real (its emulator and its services); let automatic
+ * failover happen; check that the custom names point at the secondary, that every device is connect-ready
+ * there and that a new device can be onboarded there; bring the primary back, let it catch up, fail back;
+ * check both regions agree. Connect-readiness is checked straight against each region's IoT registry.
+ * Exits non-zero when the drill did not pass.
+ */
+public final class DrillMain {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path stateDirectory;
+    private final boolean json;
+    private final List<String> log = new ArrayList<>();
+    private JsonNode state;
+    private String token;
+
+    private DrillMain(Path stateDirectory, boolean json) {
+        this.stateDirectory = stateDirectory;
+        this.json = json;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int devices = Integer.parseInt(option(args, "--devices", "20"));
+        boolean json = List.of(args).contains("--json");
+        DrillMain drill = new DrillMain(Path.of(option(args, "--state-dir", ".drctl")), json);
+        ObjectNode report = drill.run(devices);
+        if (json) {
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } else {
+            drill.log.forEach(System.out::println);
+            System.out.println();
+            System.out.println(report.get("passed").asBoolean() ? "DRILL PASSED" : "DRILL FAILED");
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        }
+        System.exit(report.get("passed").asBoolean() ? 0 : 1);
+    }
+
+    private ObjectNode run(int devices) throws Exception {
+        state = readState();
+        token = LocalStackTokens.token(
+                Files.readString(stateDirectory.resolve("secrets").resolve("jwt-secret"))
+                        .strip(),
+                "devices:write devices:read ops:read ops:write");
+        List<String> codes = new ArrayList<>();
+        state.get("regions").properties().forEach(entry -> codes.add(entry.getKey()));
+        Region primary = Region.of(codes.get(0));
+        Region secondary = Region.of(codes.get(1));
+        ObjectNode report = JSON.createObjectNode();
+        report.put("primary", primary.code());
+        report.put("secondary", secondary.code());
+        report.put("passed", false);
+        List<String> failures = new ArrayList<>();
+
+        Map<Region, URI> endpoints = new HashMap<>();
+        for (String code : codes) {
+            endpoints.put(
+                    Region.of(code),
+                    URI.create(state.get("regions").get(code).get("emulator").asString()));
+        }
+        try (RegionalAwsClients clients = new RegionalAwsClients(AwsClientSettings.emulated(
+                endpoints, URI.create(state.get("global").get("emulator").asString())))) {
+            String active = get(service(secondary, "failover"), "/v1/regions")
+                    .get("activeRegion")
+                    .asString();
+            if (!primary.code().equals(active)) {
+                failures.add("the drill starts with " + primary + " active, but " + active + " is");
+                return finish(report, failures);
+            }
+
+            // 1. Onboard N devices in the primary.
+            String run = UUID.randomUUID().toString().substring(0, 6);
+            Map<String, String> certificates = onboardAll(primary, "drill-" + run, devices);
+            report.put("devicesOnboarded", certificates.size());
+            say("onboarded %d devices in %s", certificates.size(), primary);
+
+            // 2. All connect-ready in the secondary before the outage.
+            Instant replicationStart = Instant.now();
+            boolean replicated = eventually(
+                    () -> missing(clients.iot(secondary), secondary, primary, certificates) == 0,
+                    Duration.ofSeconds(60 + devices / 5));
+            report.put("replicatedBeforeOutageSeconds", seconds(replicationStart, Instant.now()));
+            if (!replicated) {
+                failures.add("not every device was connect-ready in " + secondary + " before the outage");
+            }
+            say("all devices connect-ready in %s after %.1f s", secondary, seconds(replicationStart, Instant.now()));
+
+            // 3. The primary goes down for real.
+            Instant outage = Instant.now();
+            control(primary, "stop");
+            say("%s stopped (emulator and services) at %s", primary, outage);
+
+            // 4. Automatic failover.
+            URI failover = service(secondary, "failover");
+            boolean switched = eventually(
+                    () -> secondary
+                            .code()
+                            .equals(get(failover, "/v1/regions")
+                                    .get("activeRegion")
+                                    .asString()),
+                    Duration.ofSeconds(60));
+            Instant dnsSwitched = Instant.now();
+            report.put("dnsSwitchedSeconds", seconds(outage, dnsSwitched));
+            if (!switched) {
+                failures.add("no automatic failover to " + secondary + " within 60 s");
+                return finish(report, failures);
+            }
+            JsonNode regions = get(failover, "/v1/regions");
+            for (JsonNode region : regions.get("regions")) {
+                if (region.get("region").asString().equals(primary.code())
+                        && !region.get("declaredUnhealthyAt").isNull()) {
+                    report.put(
+                            "detectionSeconds",
+                            seconds(
+                                    outage,
+                                    Instant.parse(
+                                            region.get("declaredUnhealthyAt").asString())));
+                }
+            }
+            JsonNode event = newestEvent(failover, secondary);
+            if (event != null && !event.get("firstHealthyRequest").isNull()) {
+                report.put(
+                        "rtoSeconds",
+                        seconds(
+                                outage,
+                                Instant.parse(event.get("firstHealthyRequest").asString())));
+                report.put(
+                        "rtoFromFirstFailedProbeSeconds",
+                        event.get("rtoSeconds").asDouble());
+            } else {
+                failures.add("the failover recorded no healthy request through the custom name");
+            }
+            say("failed over to %s %.1f s after the outage began", secondary, seconds(outage, dnsSwitched));
+
+            // 5. The custom names point at the secondary.
+            for (String name : List.of("api", "iot")) {
+                Optional<String> primaryRole =
+                        primaryRecord(clients, name + "." + state.get("domain").asString());
+                report.put(name + "NameServes", primaryRole.orElse("none"));
+                if (!primaryRole.equals(Optional.of(secondary.code()))) {
+                    failures.add(name + "." + state.get("domain").asString() + " does not point at " + secondary);
+                }
+            }
+
+            // 6. Every device connect-ready there; a new device can be onboarded there.
+            int missing = missing(clients.iot(secondary), secondary, primary, certificates);
+            report.put("devicesMissing", missing);
+            if (missing > 0) {
+                failures.add(missing + " devices are not connect-ready in " + secondary);
+            }
+            Map<String, String> newcomers = onboardAll(secondary, "drill-" + run + "-during-outage", 1);
+            report.put("newDeviceOnboardedDuringOutage", newcomers.size() == 1);
+            if (newcomers.size() != 1 || missing(clients.iot(secondary), secondary, secondary, newcomers) != 0) {
+                failures.add("a new device could not be onboarded in " + secondary + " during the outage");
+            }
+
+            // 7. The primary comes back (empty) and catches up.
+            Instant restore = Instant.now();
+            control(primary, "start");
+            state = readState();
+            Map<String, String> everything = new LinkedHashMap<>(certificates);
+            boolean caughtUp = eventually(
+                    () -> missing(clients.iot(primary), primary, primary, certificates) == 0
+                            && missing(clients.iot(primary), primary, secondary, newcomers) == 0,
+                    Duration.ofSeconds(120 + devices / 5));
+            everything.putAll(newcomers);
+            report.put("primaryCaughtUpSeconds", seconds(restore, Instant.now()));
+            if (!caughtUp) {
+                failures.add(primary + " did not catch up after it came back");
+            }
+            say("%s back and caught up after %.1f s", primary, seconds(restore, Instant.now()));
+
+            // 8. Fail back, through the rules (waiting out health recovery and the cool-down).
+            Instant failbackAsked = Instant.now();
+            JsonNode back = null;
+            while (back == null && Instant.now().isBefore(failbackAsked.plus(Duration.ofSeconds(90)))) {
+                HttpResponse<String> answer =
+                        send(failover, "POST", "/v1/failback", "{\"reason\":\"drill: primary restored\"}");
+                if (answer.statusCode() == 200) {
+                    back = JSON.readTree(answer.body());
+                } else {
+                    Thread.sleep(1000);
+                }
+            }
+            if (back == null) {
+                failures.add("failback to " + primary + " was not allowed within 90 s");
+                return finish(report, failures);
+            }
+            report.put(
+                    "failbackSeconds",
+                    seconds(
+                            failbackAsked,
+                            Instant.parse(
+                                    back.get("firstHealthyRequest").isNull()
+                                            ? back.get("dnsInSync").asString()
+                                            : back.get("firstHealthyRequest").asString())));
+            report.put(
+                    "failbackWaitedForRulesSeconds",
+                    seconds(failbackAsked, Instant.parse(back.get("decided").asString())));
+            say("failed back to %s", primary);
+
+            // 9. Both regions agree.
+            int disagreeing = missing(clients.iot(primary), primary, primary, certificates)
+                    + missing(clients.iot(primary), primary, secondary, newcomers)
+                    + missing(clients.iot(secondary), secondary, primary, certificates)
+                    + missing(clients.iot(secondary), secondary, secondary, newcomers);
+            report.put("regionsAgree", disagreeing == 0);
+            if (disagreeing > 0) {
+                failures.add(disagreeing + " device checks differ between the regions after failback");
+            }
+            Optional<String> apiServes =
+                    primaryRecord(clients, "api." + state.get("domain").asString());
+            if (!apiServes.equals(Optional.of(primary.code()))) {
+                failures.add("after failback api. points at " + apiServes.orElse("nothing"));
+            }
+        }
+        return finish(report, failures);
+    }
+
+    private ObjectNode finish(ObjectNode report, List<String> failures) {
+        report.put("passed", failures.isEmpty());
+        var list = report.putArray("failures");
+        failures.forEach(list::add);
+        return report;
+    }
+
+    /** Onboards {@code count} devices in {@code region}, 8 at a time; returns device id to certificate id. */
+    private Map<String, String> onboardAll(Region region, String prefix, int count) throws Exception {
+        URI onboarding = service(region, "onboarding");
+        Map<String, String> certificates = new java.util.concurrent.ConcurrentHashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String device = prefix + "-" + i;
+                work.add(pool.submit(() -> {
+                    HttpResponse<String> answer = send(
+                            onboarding,
+                            "POST",
+                            "/v1/devices",
+                            "{\"deviceId\":\"" + device
+                                    + "\",\"thingGroup\":\"drill\",\"attributes\":{\"model\":\"th-200\"}}",
+                            "Idempotency-Key",
+                            "drill-" + device);
+                    if (answer.statusCode() == 201) {
+                        certificates.put(
+                                device,
+                                JSON.readTree(answer.body())
+                                        .get("certificateId")
+                                        .asString());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : work) {
+                future.get();
+            }
+        }
+        return certificates;
+    }
+
+    /** How many of the devices are not connect-ready in {@code region}'s registry. */
+    private static int missing(IotClient iot, Region region, Region origin, Map<String, String> certificates) {
+        int missing = 0;
+        for (var device : certificates.entrySet()) {
+            try {
+                String arn = "arn:aws:iot:" + region.code() + ":123456789012:cert/" + device.getValue();
+                boolean attached = iot.listThingPrincipals(r -> r.thingName(device.getKey()))
+                        .principals()
+                        .contains(arn);
+                boolean active = "ACTIVE"
+                        .equals(iot.describeCertificate(r -> r.certificateId(device.getValue()))
+                                .certificateDescription()
+                                .statusAsString());
+                if (!attached
+                        || !active
+                        || iot.listAttachedPolicies(r -> r.target(arn))
+                                .policies()
+                                .isEmpty()) {
+                    missing++;
+                }
+            } catch (RuntimeException absent) {
+                missing++;
+            }
+        }
+        return missing;
+    }
+
+    private Optional<String> primaryRecord(RegionalAwsClients clients, String name) {
+        var route53 = clients.route53(Region.of("us-east-1"));
+        String fqdn = name + ".";
+        return route53
+                .listHostedZonesByName(r -> r.dnsName(state.get("domain").asString() + "."))
+                .hostedZones()
+                .stream()
+                .findFirst()
+                .flatMap(zone -> route53
+                        .listResourceRecordSets(r -> r.hostedZoneId(zone.id().replace("/hostedzone/", ""))
+                                .startRecordName(fqdn)
+                                .startRecordType(RRType.CNAME))
+                        .resourceRecordSets()
+                        .stream()
+                        .filter(record ->
+                                record.name().equals(fqdn) && record.failover() == ResourceRecordSetFailover.PRIMARY)
+                        .map(record -> record.setIdentifier())
+                        .findFirst());
+    }
+
+    private JsonNode newestEvent(URI failover, Region to) {
+        for (JsonNode event : get(failover, "/v1/failover/events?limit=5")) {
+            if (event.get("to").asString().equals(to.code())) {
+                return event;
+            }
+        }
+        return null;
+    }
+
+    private void control(Region region, String action) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                state.get("supervisor").get("control").asString() + "/regions/" + region.code() + "/"
+                                        + action))
+                        .timeout(Duration.ofMinutes(3))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("could not " + action + " " + region + ": " + answer.body());
+        }
+    }
+
+    private URI service(Region region, String name) {
+        return URI.create(state.get("regions").get(region.code()).get(name).asString());
+    }
+
+    private JsonNode get(URI base, String path) {
+        try {
+            HttpResponse<String> answer = send(base, "GET", path, null);
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + ": HTTP " + answer.statusCode());
+            }
+            return JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> send(URI base, String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode readState() throws IOException {
+        return JSON.readTree(Files.readString(stateDirectory.resolve("state.json")));
+    }
+
+    private void say(String format, Object... arguments) {
+        String line = String.format(format, arguments);
+        log.add(line);
+        if (!json) {
+            System.out.println(line);
+        }
+    }
+
+    private static boolean eventually(BooleanSupplier condition, Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException notYet) {
+                // keep looking
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Math.round(Duration.between(from, to).toMillis() / 10.0) / 100.0;
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
