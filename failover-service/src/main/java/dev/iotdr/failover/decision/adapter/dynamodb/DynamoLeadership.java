@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * table, renewed by a heartbeat. Standbys wait for the lease to run out; a decider whose region's DynamoDB
  * stops answering loses the lock when its lease expires.
  */
-final class DynamoLeadership implements Leadership, AutoCloseable {
+public final class DynamoLeadership implements Leadership, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DynamoLeadership.class);
     private static final String LOCK = "failover-decider";
 
@@ -24,7 +24,7 @@ final class DynamoLeadership implements Leadership, AutoCloseable {
     private volatile LockItem held;
     private volatile boolean running = true;
 
-    DynamoLeadership(DynamoDbClient dynamo, String table, String owner, long leaseSeconds) {
+    public DynamoLeadership(DynamoDbClient dynamo, String table, String owner, long leaseSeconds) {
         this.locks = new AmazonDynamoDBLockClient(AmazonDynamoDBLockClientOptions.builder(dynamo, table)
                 .withOwnerName(owner)
                 .withTimeUnit(TimeUnit.MILLISECONDS)

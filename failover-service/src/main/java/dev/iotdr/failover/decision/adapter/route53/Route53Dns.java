@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
  * refusing it if the DELETE does not match. The emulator accepts a mismatched DELETE, so the adapter also
  * reads and compares immediately before submitting; on AWS that read is redundant.
  */
-final class Route53Dns implements DnsControl {
+public final class Route53Dns implements DnsControl {
     private static final Logger log = LoggerFactory.getLogger(Route53Dns.class);
     private static final Pattern STATE = Pattern.compile("\"?active=([a-z0-9-]+);generation=(\\d+)\"?");
     private static final Duration IN_SYNC_WITHIN = Duration.ofSeconds(120);
@@ -55,7 +55,7 @@ final class Route53Dns implements DnsControl {
     private final Clock clock;
     private volatile String zoneId;
 
-    Route53Dns(
+    public Route53Dns(
             Route53Client route53,
             FleetDomain domain,
             RegionTopology topology,

@@ -1,0 +1,165 @@
+package dev.iotdr.failover.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iotdr.failover.decision.application.FailoverCoordinator;
+import dev.iotdr.failover.decision.application.FailoverEvent;
+import dev.iotdr.failover.decision.application.HealthMonitor;
+import dev.iotdr.failover.decision.application.Ports;
+import dev.iotdr.failover.decision.domain.FailoverRules;
+import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
+import dev.iotdr.failover.decision.domain.Rule;
+import dev.iotdr.failover.support.Fakes;
+import dev.iotdr.shared.domain.Region;
+import dev.iotdr.shared.domain.RegionTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FailoverCoordinatorTest {
+    private static final Region US = Region.of("us-east-1");
+    private static final Region EU = Region.of("eu-west-1");
+    private static final RegionTopology TOPOLOGY = RegionTopology.of(US, EU);
+
+    private final Fakes.Dns dns = new Fakes.Dns();
+    private final Fakes.Probes probes = new Fakes.Probes();
+    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Lag lag = new Fakes.Lag();
+
+    private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView) {
+        return new FailoverCoordinator(
+                self,
+                TOPOLOGY,
+                new FailoverRules(Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                new HealthMonitor(TOPOLOGY, probes, 3, 2, Clock.systemUTC()),
+                List::of,
+                dnsView,
+                lag,
+                probes,
+                events,
+                Duration.ofSeconds(2),
+                Clock.systemUTC());
+    }
+
+    @Test
+    void theSecondaryPromotesItselfOnlyAfterThePrimaryFailsThreeProbesInARow() {
+        lag.set(EU, Duration.ofMillis(300));
+        FailoverCoordinator eu = decider(EU, dns);
+        eu.tick();
+        eu.tick();
+        probes.set(US, false);
+        assertThat(eu.tick()).isEmpty();
+        assertThat(eu.tick()).isEmpty();
+
+        Optional<FailoverEvent> event = eu.tick();
+
+        assertThat(event).isPresent();
+        assertThat(event.get().from()).isEqualTo("us-east-1");
+        assertThat(event.get().to()).isEqualTo("eu-west-1");
+        assertThat(event.get().trigger()).isEqualTo(Trigger.AUTOMATIC);
+        assertThat(event.get().firstFailedProbe()).isPresent();
+        assertThat(event.get().declaredUnhealthy()).isPresent();
+        assertThat(event.get().firstHealthyRequest()).isPresent();
+        assertThat(event.get().rto()).isPresent();
+        assertThat(dns.current().orElseThrow().active()).isEqualTo(EU);
+        assertThat(events.all()).hasSize(1);
+    }
+
+    @Test
+    void theActiveRegionsOwnDeciderNeverMovesAnything() {
+        FailoverCoordinator us = decider(US, dns);
+        probes.set(EU, false);
+        for (int i = 0; i < 6; i++) {
+            assertThat(us.tick()).isEmpty();
+        }
+        assertThat(dns.switches()).isZero();
+    }
+
+    @Test
+    void aDeciderThatLosesTheCompareAndSwapRecordsNothingAndChangesNothing() {
+        lag.set(EU, Duration.ZERO);
+        dns.initialize(US);
+        Ports.DnsState seenByBoth = dns.current().orElseThrow();
+        // Decider B observed DNS at the same moment as A, but acts after A's switch.
+        Ports.DnsControl staleView = new Ports.DnsControl() {
+            @Override
+            public Optional<Ports.DnsState> current() {
+                return Optional.of(seenByBoth);
+            }
+
+            @Override
+            public Ports.DnsState initialize(Region active) {
+                return seenByBoth;
+            }
+
+            @Override
+            public Ports.DnsChange switchActive(Ports.DnsState expected, Region target) {
+                return dns.switchActive(expected, target);
+            }
+
+            @Override
+            public Optional<Region> resolveApi() {
+                return dns.resolveApi();
+            }
+        };
+        FailoverCoordinator a = decider(EU, dns);
+        FailoverCoordinator b = decider(EU, staleView);
+        for (FailoverCoordinator each : List.of(a, b)) {
+            each.tick();
+            each.tick();
+        }
+        probes.set(US, false);
+        for (int i = 0; i < 3; i++) {
+            a.tick();
+        }
+        assertThat(dns.switches()).isEqualTo(1);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(b.tick()).isEmpty();
+        }
+
+        assertThat(dns.switches()).isEqualTo(1);
+        assertThat(events.all()).hasSize(1);
+        assertThat(dns.current().orElseThrow().generation()).isEqualTo(2);
+    }
+
+    @Test
+    void aBlockedAutomaticFailoverIsRememberedWithItsRules() {
+        events.freeze("change window");
+        FailoverCoordinator eu = decider(EU, dns);
+        eu.tick();
+        eu.tick();
+        probes.set(US, false);
+        for (int i = 0; i < 3; i++) {
+            assertThat(eu.tick()).isEmpty();
+        }
+        assertThat(eu.lastDecision()).hasValueSatisfying(decision -> {
+            assertThat(decision.allowed()).isFalse();
+            assertThat(decision.blockedBy()).containsExactly(Rule.REPLICATION_LAG_OVER_BUDGET, Rule.FROZEN);
+        });
+        assertThat(dns.switches()).isZero();
+    }
+
+    @Test
+    void aManualFailoverThroughTheRulesIsRefusedWithTheRuleAndAForcedOneNeedsAReason() {
+        FailoverCoordinator us = decider(US, dns);
+        us.tick();
+        us.tick();
+        lag.set(EU, Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> us.failover(EU, "planned", false, Trigger.MANUAL))
+                .isInstanceOfSatisfying(FailoverCoordinator.FailoverBlocked.class, blocked -> assertThat(
+                                blocked.decision().blockedBy())
+                        .containsExactly(Rule.REPLICATION_LAG_OVER_BUDGET));
+        assertThatThrownBy(() -> us.failover(EU, null, true, Trigger.MANUAL)).hasMessageContaining("reason");
+
+        FailoverEvent forced = us.failover(EU, "region evacuation", true, Trigger.MANUAL);
+        assertThat(forced.forced()).isTrue();
+        assertThat(dns.current().orElseThrow().active()).isEqualTo(EU);
+        assertThatThrownBy(() -> us.failover(Region.of("ap-south-1"), "x", true, Trigger.MANUAL))
+                .hasMessageContaining("is not one of");
+    }
+}
