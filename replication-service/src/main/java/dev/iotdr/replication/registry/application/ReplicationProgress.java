@@ -35,7 +35,10 @@ public final class ReplicationProgress {
         private volatile boolean caughtUp;
         private volatile Instant lastAppliedAt;
 
-        /** A poll found nothing new to read: everything written so far is applied. */
+        /**
+         * The last successful poll found nothing new to read (true) or read records (false). A poll that
+         * could not reach the source says nothing and leaves it as it was.
+         */
         public void caughtUp(boolean value) {
             caughtUp = value;
         }

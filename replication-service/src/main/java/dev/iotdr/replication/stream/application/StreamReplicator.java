@@ -96,8 +96,9 @@ public final class StreamReplicator {
             intake.progress().source(source).caughtUp(handled == 0 && allHeld);
             return handled;
         } catch (DependencyUnavailableException unavailable) {
+            // Keep what the last successful poll learned: if it had read everything, nothing written before
+            // then is missing here; what the source wrote after it is the outage's exposure, not lag.
             log.debug("replication from {} waits: {}", source, unavailable.getMessage());
-            intake.progress().source(source).caughtUp(false);
             return 0;
         }
     }
