@@ -323,21 +323,21 @@ public final class DrillMain {
     private Optional<String> primaryRecord(RegionalAwsClients clients, String name) {
         var route53 = clients.route53(Region.of("us-east-1"));
         String fqdn = name + ".";
-        return route53
-                .listHostedZonesByName(r -> r.dnsName(state.get("domain").asString() + "."))
-                .hostedZones()
+        String zoneName = state.get("domain").asString() + ".";
+        // The same zone the failover services use: the lowest id of the zones with the name.
+        Optional<String> zoneId = route53.listHostedZonesByName(r -> r.dnsName(zoneName)).hostedZones().stream()
+                .filter(zone -> zone.name().equals(zoneName))
+                .map(zone -> zone.id().replace("/hostedzone/", ""))
+                .sorted()
+                .findFirst();
+        return zoneId.flatMap(id -> route53
+                .listResourceRecordSets(
+                        r -> r.hostedZoneId(id).startRecordName(fqdn).startRecordType(RRType.CNAME))
+                .resourceRecordSets()
                 .stream()
-                .findFirst()
-                .flatMap(zone -> route53
-                        .listResourceRecordSets(r -> r.hostedZoneId(zone.id().replace("/hostedzone/", ""))
-                                .startRecordName(fqdn)
-                                .startRecordType(RRType.CNAME))
-                        .resourceRecordSets()
-                        .stream()
-                        .filter(record ->
-                                record.name().equals(fqdn) && record.failover() == ResourceRecordSetFailover.PRIMARY)
-                        .map(record -> record.setIdentifier())
-                        .findFirst());
+                .filter(record -> record.name().equals(fqdn) && record.failover() == ResourceRecordSetFailover.PRIMARY)
+                .map(record -> record.setIdentifier())
+                .findFirst());
     }
 
     private JsonNode newestEvent(URI failover, Region to) {

@@ -29,6 +29,20 @@ class FailoverCoordinatorTest {
     private final Fakes.Events events = new Fakes.Events();
     private final Fakes.Lag lag = new Fakes.Lag();
 
+    @org.junit.jupiter.api.BeforeEach
+    void recordsExist() {
+        dns.initialize(US); // the primary's decider creates them; the tests below are the others' view
+    }
+
+    @Test
+    void onlyThePrimarysDeciderCreatesTheRecords() {
+        Fakes.Dns empty = new Fakes.Dns();
+        assertThat(decider(EU, empty).tick()).isEmpty();
+        assertThat(empty.current()).isEmpty();
+        decider(US, empty).tick();
+        assertThat(empty.current()).contains(new Ports.DnsState(US, 1));
+    }
+
     private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView) {
         return new FailoverCoordinator(
                 self,

@@ -9,10 +9,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -29,31 +26,13 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
-        http.csrf(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(requests -> requests.requestMatchers(
-                                "/actuator/health",
-                                "/actuator/health/**",
-                                "/actuator/info",
-                                "/actuator/prometheus",
-                                "/openapi.yaml",
-                                "/error")
-                        .permitAll()
-                        .requestMatchers(HttpMethod.GET, "/v1/devices", "/v1/devices/**")
+        return ResourceServer.filterChain(
+                http, requests -> requests.requestMatchers(HttpMethod.GET, "/v1/devices", "/v1/devices/**")
                         .hasAuthority(READ)
                         .requestMatchers(HttpMethod.POST, "/v1/devices", "/v1/devices/**")
                         .hasAuthority(WRITE)
                         .requestMatchers(HttpMethod.DELETE, "/v1/devices/**")
-                        .hasAuthority(WRITE)
-                        .anyRequest()
-                        .authenticated())
-                .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(Customizer.withDefaults())
-                        .authenticationEntryPoint(ResourceServer.unauthenticated())
-                        .accessDeniedHandler(ResourceServer.forbidden()))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(ResourceServer.unauthenticated())
-                        .accessDeniedHandler(ResourceServer.forbidden()));
-        return http.build();
+                        .hasAuthority(WRITE));
     }
 
     @Bean

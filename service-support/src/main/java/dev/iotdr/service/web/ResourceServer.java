@@ -5,6 +5,11 @@ import java.io.IOException;
 import java.util.Base64;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -13,6 +18,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
@@ -22,6 +28,35 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  */
 public final class ResourceServer {
     private ResourceServer() {}
+
+    /** Paths every service leaves open: health (load balancer, failover probes), metrics, its OpenAPI document. */
+    private static final String[] OPEN = {
+        "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/openapi.yaml", "/error"
+    };
+
+    /**
+     * A stateless resource-server filter chain: the open paths, then the service's own scope rules, then
+     * everything else authenticated; 401 and 403 as problems.
+     */
+    public static SecurityFilterChain filterChain(
+            HttpSecurity http,
+            Customizer<AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry> scopes)
+            throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> {
+                    requests.requestMatchers(OPEN).permitAll();
+                    scopes.customize(requests);
+                    requests.anyRequest().authenticated();
+                })
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(Customizer.withDefaults())
+                        .authenticationEntryPoint(unauthenticated())
+                        .accessDeniedHandler(forbidden()))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(forbidden()));
+        return http.build();
+    }
 
     /** Tokens signed HS256 with {@code iotdr.security.jwt-secret}, checked for expiry and (if set) issuer. */
     public static JwtDecoder hmacJwtDecoder(SecurityProperties properties) {

@@ -76,7 +76,11 @@ public final class FailoverCoordinator {
     public Optional<FailoverEvent> tick() {
         monitor.probeAll();
         monitor.accept(signals.poll());
-        DnsState state = dns.current().orElseGet(() -> dns.initialize(topology.primary()));
+        Optional<DnsState> current = dns.current();
+        if (current.isEmpty() && !self.equals(topology.primary())) {
+            return Optional.empty(); // only the primary's decider creates the records, so two never race to
+        }
+        DnsState state = current.orElseGet(() -> dns.initialize(topology.primary()));
         if (state.active().equals(self)
                 || !monitor.snapshot().get(state.active()).unhealthy()) {
             return Optional.empty();

@@ -96,7 +96,12 @@ public final class Route53Dns implements DnsControl {
         }
         DnsState state = new DnsState(active, 1);
         changes.add(txt(ChangeAction.CREATE, state));
-        submit(changes);
+        try {
+            submit(changes);
+        } catch (InvalidChangeBatchException createdMeanwhile) {
+            // Route 53 refuses a second CREATE of the state record: another instance initialized first.
+            return current().orElseThrow(() -> createdMeanwhile);
+        }
         log.info("created failover records for {} with {} active", domain, active);
         return state;
     }
@@ -237,22 +242,39 @@ public final class Route53Dns implements DnsControl {
                 .toList();
     }
 
-    /** The hosted zone's id, created if absent. Real ids carry a {@code /hostedzone/} prefix; the emulator's do not. */
+    /**
+     * The hosted zone's id, created if absent. Every reader picks the zone the same way (the lowest id of
+     * those with the name), so that even if two instances created one each (the emulator allows a second
+     * zone with the same name; AWS refuses it), all of them converge on one. Real ids carry a
+     * {@code /hostedzone/} prefix; the emulator's do not.
+     */
     private String zone() {
         String known = zoneId;
         if (known != null) {
             return known;
         }
-        String fqdn = domain.name() + ".";
-        Optional<HostedZone> zone = route53.listHostedZonesByName(r -> r.dnsName(fqdn)).hostedZones().stream()
-                .filter(candidate -> candidate.name().equals(fqdn))
-                .findFirst();
-        String id = zone.map(HostedZone::id)
-                .orElseGet(() -> route53.createHostedZone(r -> r.name(fqdn).callerReference("iotdr-" + domain.name()))
-                        .hostedZone()
-                        .id());
-        zoneId = id.replace("/hostedzone/", "");
+        Optional<String> existing = lowestZoneId(route53, domain.name());
+        if (existing.isEmpty()) {
+            try {
+                route53.createHostedZone(r -> r.name(domain.name() + ".").callerReference("iotdr-" + domain.name()));
+            } catch (software.amazon.awssdk.services.route53.model.HostedZoneAlreadyExistsException createdMeanwhile) {
+                // another instance created it
+            }
+            existing = lowestZoneId(route53, domain.name());
+        }
+        zoneId = existing.orElseThrow(() -> new IllegalStateException("hosted zone " + domain + " cannot be created"));
         return zoneId;
+    }
+
+    /** The id (without prefix) of the zone named {@code domain} with the lowest id, if any. */
+    public static Optional<String> lowestZoneId(Route53Client route53, String domain) {
+        String fqdn = domain + ".";
+        return route53.listHostedZonesByName(r -> r.dnsName(fqdn)).hostedZones().stream()
+                .filter(candidate -> candidate.name().equals(fqdn))
+                .map(HostedZone::id)
+                .map(id -> id.replace("/hostedzone/", ""))
+                .sorted()
+                .findFirst();
     }
 
     private String stateName() {

@@ -3,6 +3,7 @@ package dev.iotdr.replication.stream.adapter.dynamodb;
 import dev.iotdr.replication.stream.application.ShardLeases;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DynamoScans;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,24 +56,15 @@ final class DynamoShardLeases implements ShardLeases {
     @Override
     public List<Lease> all(String streamArn) {
         List<Lease> leases = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = calls.call(
-                    AwsApi.DYNAMODB_SCAN,
-                    () -> dynamo.scan(r -> {
-                        r.tableName(table)
-                                .consistentRead(true)
-                                .filterExpression("begins_with(#pk, :prefix)")
-                                .expressionAttributeNames(Map.of("#pk", PK))
-                                .expressionAttributeValues(Map.of(":prefix", s("lease#" + streamArn + "#")));
-                        if (from != null) {
-                            r.exclusiveStartKey(from);
-                        }
-                    }));
-            page.items().stream().map(DynamoShardLeases::decode).forEach(leases::add);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        DynamoScans.forEach(
+                dynamo,
+                calls,
+                request -> request.tableName(table)
+                        .consistentRead(true)
+                        .filterExpression("begins_with(#pk, :prefix)")
+                        .expressionAttributeNames(Map.of("#pk", PK))
+                        .expressionAttributeValues(Map.of(":prefix", s("lease#" + streamArn + "#"))),
+                item -> leases.add(decode(item)));
         return leases;
     }
 

@@ -8,6 +8,7 @@ import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Status;
 import dev.iotdr.onboarding.devices.domain.SealedSecret;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DynamoScans;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceCertificate;
@@ -22,7 +23,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * {@link ProvisioningRequests} on one regional table: {@code request#<key>} items hold saga state,
@@ -137,30 +137,19 @@ final class DynamoProvisioningRequests implements ProvisioningRequests {
     @Override
     public List<ProvisioningRequest> unfinished(Instant leaseExpiredBefore) {
         List<ProvisioningRequest> found = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = calls.call(
-                    AwsApi.DYNAMODB_SCAN,
-                    () -> dynamo.scan(r -> {
-                        r.tableName(table)
-                                .filterExpression(
-                                        "begins_with(#pk, :prefix) AND #status IN (:a, :b, :c) AND #lease < :now")
-                                .expressionAttributeNames(
-                                        Map.of("#pk", PK, "#status", "status", "#lease", "leaseUntil"))
-                                .expressionAttributeValues(Map.of(
-                                        ":prefix", s("request#"),
-                                        ":a", s(Status.IN_PROGRESS.name()),
-                                        ":b", s(Status.COMMITTED.name()),
-                                        ":c", s(Status.ROLLBACK_PENDING.name()),
-                                        ":now", n(leaseExpiredBefore.toEpochMilli())));
-                        if (from != null) {
-                            r.exclusiveStartKey(from);
-                        }
-                    }));
-            page.items().stream().map(DynamoProvisioningRequests::decode).forEach(found::add);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        DynamoScans.forEach(
+                dynamo,
+                calls,
+                request -> request.tableName(table)
+                        .filterExpression("begins_with(#pk, :prefix) AND #status IN (:a, :b, :c) AND #lease < :now")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#status", "status", "#lease", "leaseUntil"))
+                        .expressionAttributeValues(Map.of(
+                                ":prefix", s("request#"),
+                                ":a", s(Status.IN_PROGRESS.name()),
+                                ":b", s(Status.COMMITTED.name()),
+                                ":c", s(Status.ROLLBACK_PENDING.name()),
+                                ":now", n(leaseExpiredBefore.toEpochMilli()))),
+                item -> found.add(decode(item)));
         return found;
     }
 

@@ -4,6 +4,7 @@ import dev.iotdr.replication.registry.application.LocalDeviceTable;
 import dev.iotdr.replication.registry.application.RemoteDeviceTables;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DynamoScans;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DeviceTable;
 import dev.iotdr.shared.domain.DeviceId;
@@ -69,20 +70,11 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
     }
 
     static void scan(DynamoDbClient dynamo, GuardedAwsCalls calls, String table, Consumer<DeviceRecord> action) {
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = calls.call(
-                    AwsApi.DYNAMODB_SCAN,
-                    () -> dynamo.scan(r -> {
-                        r.tableName(table).consistentRead(true);
-                        if (from != null) {
-                            r.exclusiveStartKey(from);
-                        }
-                    }));
-            page.items().stream().map(DeviceItemCodec::fromItem).forEach(action);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        DynamoScans.forEach(
+                dynamo,
+                calls,
+                request -> request.tableName(table).consistentRead(true),
+                item -> action.accept(DeviceItemCodec.fromItem(item)));
     }
 
     /** Other regions' device tables, by region. */

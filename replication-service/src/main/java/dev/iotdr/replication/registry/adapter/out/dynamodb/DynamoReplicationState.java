@@ -4,6 +4,7 @@ import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetters;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DynamoScans;
 import dev.iotdr.shared.domain.DeviceId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,31 +129,21 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     @Override
     public List<ParkedRecord> all() {
         List<ParkedRecord> parked = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var page = calls.call(
-                    AwsApi.DYNAMODB_SCAN,
-                    () -> dynamo.scan(r -> {
-                        r.tableName(table)
-                                .consistentRead(true)
-                                .filterExpression("begins_with(#pk, :prefix)")
-                                .expressionAttributeNames(Map.of("#pk", PK))
-                                .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS("parked#")));
-                        if (from != null) {
-                            r.exclusiveStartKey(from);
-                        }
-                    }));
-            page.items()
-                    .forEach(item -> parked.add(new ParkedRecord(
-                            DeviceId.of(item.get("deviceId").s()),
-                            Long.parseLong(item.get("version").n()),
-                            item.get("sourceRegion").s(),
-                            item.get("cause").s(),
-                            Integer.parseInt(item.get("attempts").n()),
-                            Instant.parse(item.get("parkedAt").s()))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        DynamoScans.forEach(
+                dynamo,
+                calls,
+                request -> request.tableName(table)
+                        .consistentRead(true)
+                        .filterExpression("begins_with(#pk, :prefix)")
+                        .expressionAttributeNames(Map.of("#pk", PK))
+                        .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS("parked#"))),
+                item -> parked.add(new ParkedRecord(
+                        DeviceId.of(item.get("deviceId").s()),
+                        Long.parseLong(item.get("version").n()),
+                        item.get("sourceRegion").s(),
+                        item.get("cause").s(),
+                        Integer.parseInt(item.get("attempts").n()),
+                        Instant.parse(item.get("parkedAt").s()))));
         return parked;
     }
 
