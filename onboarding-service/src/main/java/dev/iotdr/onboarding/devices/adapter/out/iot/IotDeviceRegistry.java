@@ -4,6 +4,7 @@ import dev.iotdr.onboarding.devices.application.DeviceRegistry;
 import dev.iotdr.onboarding.devices.application.Problems.InvalidCsr;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.iot.IdempotentIot;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceCertificate;
@@ -26,29 +27,19 @@ import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 final class IotDeviceRegistry implements DeviceRegistry {
     private final IotClient iot;
     private final GuardedAwsCalls calls;
+    private final IdempotentIot idempotent;
     private final String thingType;
 
     IotDeviceRegistry(IotClient iot, GuardedAwsCalls calls, String thingType) {
         this.iot = iot;
         this.calls = calls;
+        this.idempotent = new IdempotentIot(iot, calls);
         this.thingType = thingType;
     }
 
     @Override
     public void ensureThingGroup(ThingGroupName group) {
-        try {
-            calls.run(
-                    AwsApi.IOT_DESCRIBE_THING_GROUP,
-                    () -> iot.describeThingGroup(r -> r.thingGroupName(group.value())));
-        } catch (ResourceNotFoundException absent) {
-            try {
-                calls.run(
-                        AwsApi.IOT_CREATE_THING_GROUP,
-                        () -> iot.createThingGroup(r -> r.thingGroupName(group.value())));
-            } catch (ResourceAlreadyExistsException createdMeanwhile) {
-                // another request created it first: the group exists, which is all we want
-            }
-        }
+        idempotent.ensureThingGroup(group.value());
     }
 
     @Override
@@ -84,20 +75,12 @@ final class IotDeviceRegistry implements DeviceRegistry {
 
     @Override
     public void attachPolicy(PolicyName policy, String certificateArn) {
-        calls.run(
-                AwsApi.IOT_ATTACH_POLICY,
-                () -> iot.attachPolicy(r -> r.policyName(policy.value()).target(certificateArn)));
+        idempotent.attachPolicy(policy.value(), certificateArn);
     }
 
     @Override
     public void detachPolicy(PolicyName policy, String certificateArn) {
-        try {
-            calls.run(
-                    AwsApi.IOT_DETACH_POLICY,
-                    () -> iot.detachPolicy(r -> r.policyName(policy.value()).target(certificateArn)));
-        } catch (ResourceNotFoundException alreadyDetached) {
-            // detached, or the certificate is gone: either way not attached
-        }
+        idempotent.detachPolicy(policy.value(), certificateArn);
     }
 
     @Override
@@ -121,21 +104,12 @@ final class IotDeviceRegistry implements DeviceRegistry {
 
     @Override
     public void attachThingPrincipal(ThingName thing, String certificateArn) {
-        calls.run(
-                AwsApi.IOT_ATTACH_THING_PRINCIPAL,
-                () -> iot.attachThingPrincipal(r -> r.thingName(thing.value()).principal(certificateArn)));
+        idempotent.attachThingPrincipal(thing.value(), certificateArn);
     }
 
     @Override
     public void detachThingPrincipal(ThingName thing, String certificateArn) {
-        try {
-            calls.run(
-                    AwsApi.IOT_DETACH_THING_PRINCIPAL,
-                    () -> iot.detachThingPrincipal(
-                            r -> r.thingName(thing.value()).principal(certificateArn)));
-        } catch (ResourceNotFoundException alreadyDetached) {
-            // the thing or the attachment is gone: not attached
-        }
+        idempotent.detachThingPrincipal(thing.value(), certificateArn);
     }
 
     @Override
@@ -148,10 +122,7 @@ final class IotDeviceRegistry implements DeviceRegistry {
     @Override
     public void setCertificateStatus(CertificateId certificate, CertificateStatus status) {
         try {
-            calls.run(
-                    AwsApi.IOT_UPDATE_CERTIFICATE,
-                    () -> iot.updateCertificate(
-                            r -> r.certificateId(certificate.value()).newStatus(status.name())));
+            idempotent.updateCertificate(certificate.value(), status.name());
         } catch (ResourceNotFoundException gone) {
             if (status == CertificateStatus.ACTIVE) {
                 throw gone; // cannot activate what does not exist
@@ -172,10 +143,6 @@ final class IotDeviceRegistry implements DeviceRegistry {
 
     @Override
     public void deleteThing(ThingName thing) {
-        try {
-            calls.run(AwsApi.IOT_DELETE_THING, () -> iot.deleteThing(r -> r.thingName(thing.value())));
-        } catch (ResourceNotFoundException alreadyDeleted) {
-            // gone already
-        }
+        idempotent.deleteThing(thing.value());
     }
 }

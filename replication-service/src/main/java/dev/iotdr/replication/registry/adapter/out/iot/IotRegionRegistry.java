@@ -3,6 +3,7 @@ package dev.iotdr.replication.registry.adapter.out.iot;
 import dev.iotdr.replication.registry.application.RegionRegistry;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.iot.IdempotentIot;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.PolicyName;
@@ -30,29 +31,19 @@ import software.amazon.awssdk.services.iot.model.ThingAttribute;
 final class IotRegionRegistry implements RegionRegistry {
     private final IotClient iot;
     private final GuardedAwsCalls calls;
+    private final IdempotentIot idempotent;
     private final String thingType;
 
     IotRegionRegistry(IotClient iot, GuardedAwsCalls calls, String thingType) {
         this.iot = iot;
         this.calls = calls;
+        this.idempotent = new IdempotentIot(iot, calls);
         this.thingType = thingType;
     }
 
     @Override
     public void ensureThingGroup(ThingGroupName group) {
-        try {
-            calls.run(
-                    AwsApi.IOT_DESCRIBE_THING_GROUP,
-                    () -> iot.describeThingGroup(r -> r.thingGroupName(group.value())));
-        } catch (ResourceNotFoundException absent) {
-            try {
-                calls.run(
-                        AwsApi.IOT_CREATE_THING_GROUP,
-                        () -> iot.createThingGroup(r -> r.thingGroupName(group.value())));
-            } catch (ResourceAlreadyExistsException createdMeanwhile) {
-                // there now
-            }
-        }
+        idempotent.ensureThingGroup(group.value());
     }
 
     @Override
@@ -102,47 +93,27 @@ final class IotRegionRegistry implements RegionRegistry {
 
     @Override
     public void setCertificateStatus(CertificateId certificate, CertificateStatus status) {
-        calls.run(
-                AwsApi.IOT_UPDATE_CERTIFICATE,
-                () -> iot.updateCertificate(
-                        r -> r.certificateId(certificate.value()).newStatus(status.name())));
+        idempotent.updateCertificate(certificate.value(), status.name());
     }
 
     @Override
     public void attachPolicy(PolicyName policy, String certificateArn) {
-        calls.run(
-                AwsApi.IOT_ATTACH_POLICY,
-                () -> iot.attachPolicy(r -> r.policyName(policy.value()).target(certificateArn)));
+        idempotent.attachPolicy(policy.value(), certificateArn);
     }
 
     @Override
     public void detachPolicy(PolicyName policy, String certificateArn) {
-        try {
-            calls.run(
-                    AwsApi.IOT_DETACH_POLICY,
-                    () -> iot.detachPolicy(r -> r.policyName(policy.value()).target(certificateArn)));
-        } catch (ResourceNotFoundException notAttached) {
-            // not attached
-        }
+        idempotent.detachPolicy(policy.value(), certificateArn);
     }
 
     @Override
     public void attachThingPrincipal(ThingName thing, String certificateArn) {
-        calls.run(
-                AwsApi.IOT_ATTACH_THING_PRINCIPAL,
-                () -> iot.attachThingPrincipal(r -> r.thingName(thing.value()).principal(certificateArn)));
+        idempotent.attachThingPrincipal(thing.value(), certificateArn);
     }
 
     @Override
     public void detachThingPrincipal(ThingName thing, String certificateArn) {
-        try {
-            calls.run(
-                    AwsApi.IOT_DETACH_THING_PRINCIPAL,
-                    () -> iot.detachThingPrincipal(
-                            r -> r.thingName(thing.value()).principal(certificateArn)));
-        } catch (ResourceNotFoundException notAttached) {
-            // not attached, or no such thing
-        }
+        idempotent.detachThingPrincipal(thing.value(), certificateArn);
     }
 
     @Override
@@ -171,12 +142,12 @@ final class IotRegionRegistry implements RegionRegistry {
     public void deleteThing(ThingName thing) {
         try {
             for (String principal : principalsOf(thing)) {
-                detachThingPrincipal(thing, principal);
+                idempotent.detachThingPrincipal(thing.value(), principal);
             }
-            calls.run(AwsApi.IOT_DELETE_THING, () -> iot.deleteThing(r -> r.thingName(thing.value())));
         } catch (ResourceNotFoundException gone) {
-            // gone already
+            return; // no thing, nothing attached
         }
+        idempotent.deleteThing(thing.value());
     }
 
     @Override
