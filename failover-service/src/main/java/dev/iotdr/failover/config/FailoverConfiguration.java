@@ -54,6 +54,7 @@ public class FailoverConfiguration {
                 api,
                 events,
                 failover.firstRequestWithin(),
+                failover.warmUp(),
                 clock);
     }
 

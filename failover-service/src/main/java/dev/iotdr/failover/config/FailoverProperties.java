@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cooldown how long after a failover another one is refused
  * @param ttl the TTL of the custom names' records
  * @param firstRequestWithin how long to wait for the first healthy request through the custom name
+ * @param warmUp how long after its start a decider fails over from a region it has never seen healthy
  * @param regions per region: its onboarding and replication URLs and the API target its records point at
  * @param eventsTable this region's timeline and freeze table
  * @param lockTable this region's decider lock table
@@ -39,6 +40,7 @@ public record FailoverProperties(
         @NotNull @DefaultValue("5m") Duration cooldown,
         @NotNull @DefaultValue("10s") Duration ttl,
         @NotNull @DefaultValue("30s") Duration firstRequestWithin,
+        @NotNull @DefaultValue("60s") Duration warmUp,
         @DefaultValue Map<String, RegionEndpoints> regions,
         @NotBlank @DefaultValue("failover-events") String eventsTable,
         @NotBlank @DefaultValue("failover-lock") String lockTable,

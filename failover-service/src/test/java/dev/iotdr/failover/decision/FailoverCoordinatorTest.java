@@ -55,6 +55,7 @@ class FailoverCoordinatorTest {
                 probes,
                 events,
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
                 Clock.systemUTC());
     }
 
@@ -80,6 +81,25 @@ class FailoverCoordinatorTest {
         assertThat(event.get().rto()).isPresent();
         assertThat(dns.current().orElseThrow().active()).isEqualTo(EU);
         assertThat(events.all()).hasSize(1);
+    }
+
+    @Test
+    void aRegionNeverSeenHealthyIsNotFailedOverFromDuringTheWarmUp() {
+        lag.set(EU, Duration.ZERO);
+        probes.set(US, false); // still starting when the decider starts
+        FailoverCoordinator eu = decider(EU, dns);
+        for (int i = 0; i < 5; i++) {
+            assertThat(eu.tick()).isEmpty();
+        }
+        assertThat(dns.switches()).isZero();
+
+        probes.set(US, true);
+        eu.tick();
+        eu.tick(); // now seen healthy
+        probes.set(US, false);
+        eu.tick();
+        eu.tick();
+        assertThat(eu.tick()).as("a real failure after it was seen healthy").isPresent();
     }
 
     @Test

@@ -62,6 +62,10 @@ class TwoDecidersIntegrationTest {
                     new DynamoLeadership(clients.dynamoDb(EU), "failover-lock", "decider-b", 3));
             List<FailoverCoordinator> deciders =
                     List.of(decider(first, probes, lag, events), decider(second, probes, lag, events));
+            for (FailoverCoordinator decider : deciders) {
+                decider.tick();
+                decider.tick(); // both have seen the primary healthy before it fails
+            }
             probes.set(US, false);
             AtomicInteger bothLeading = new AtomicInteger();
             List<Thread> loops = new ArrayList<>();
@@ -125,6 +129,7 @@ class TwoDecidersIntegrationTest {
                 probes,
                 events,
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
                 Clock.systemUTC());
     }
 }

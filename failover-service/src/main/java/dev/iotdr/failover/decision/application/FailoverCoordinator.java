@@ -44,6 +44,8 @@ public final class FailoverCoordinator {
     private final Ports.ApiCheck api;
     private final FailoverEvents events;
     private final Duration firstRequestWithin;
+    private final Duration warmUp;
+    private final Instant startedAt;
     private final Clock clock;
     private final AtomicReference<Decision> lastDecision = new AtomicReference<>();
 
@@ -58,6 +60,7 @@ public final class FailoverCoordinator {
             Ports.ApiCheck api,
             FailoverEvents events,
             Duration firstRequestWithin,
+            Duration warmUp,
             Clock clock) {
         this.self = self;
         this.topology = topology;
@@ -69,7 +72,9 @@ public final class FailoverCoordinator {
         this.api = api;
         this.events = events;
         this.firstRequestWithin = firstRequestWithin;
+        this.warmUp = warmUp;
         this.clock = clock;
+        this.startedAt = clock.instant();
     }
 
     /** One decider tick: observe, and promote this region if the active one is down and the rules allow. */
@@ -83,6 +88,11 @@ public final class FailoverCoordinator {
         DnsState state = current.orElseGet(() -> dns.initialize(topology.primary()));
         if (state.active().equals(self)
                 || !monitor.snapshot().get(state.active()).unhealthy()) {
+            return Optional.empty();
+        }
+        if (!monitor.seenHealthy(state.active()) && clock.instant().isBefore(startedAt.plus(warmUp))) {
+            // A region this decider has never seen healthy may still be starting: not a failure yet. After
+            // the warm-up a decider started during an outage acts on what it sees.
             return Optional.empty();
         }
         Decision decision = rules.decide(observe(state), self, Trigger.AUTOMATIC, false, Optional.empty());

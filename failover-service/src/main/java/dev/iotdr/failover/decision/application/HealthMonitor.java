@@ -21,6 +21,7 @@ public final class HealthMonitor {
     private final RegionProbe probe;
     private final Clock clock;
     private final Map<Region, RegionHealth> health = new ConcurrentHashMap<>();
+    private final java.util.Set<Region> seenHealthy = ConcurrentHashMap.newKeySet();
 
     public HealthMonitor(
             RegionTopology topology, RegionProbe probe, int failuresToTrip, int successesToRecover, Clock clock) {
@@ -45,8 +46,11 @@ public final class HealthMonitor {
                     outcome = new ProbeResult(false, "probe failed: " + e.getMessage());
                 }
                 ProbeResult observed = outcome;
-                health.compute(
+                RegionHealth next = health.compute(
                         region, (r, current) -> current.observe(observed.ok(), clock.instant(), observed.detail()));
+                if (next.healthy()) {
+                    seenHealthy.add(region);
+                }
             });
         }
     }
@@ -56,6 +60,11 @@ public final class HealthMonitor {
             health.computeIfPresent(
                     signal.region(), (r, current) -> current.observe(signal.ok(), signal.at(), signal.detail()));
         }
+    }
+
+    /** Whether this monitor has seen {@code region} healthy since it started. */
+    public boolean seenHealthy(Region region) {
+        return seenHealthy.contains(region);
     }
 
     public Map<Region, RegionHealth> snapshot() {
