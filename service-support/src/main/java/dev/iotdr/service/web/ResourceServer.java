@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Base64;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -56,6 +57,16 @@ public final class ResourceServer {
                 .exceptionHandling(handling ->
                         handling.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(forbidden()));
         return http.build();
+    }
+
+    /** The operators' APIs: {@code ops:read} to read, {@code ops:write} to act. */
+    public static SecurityFilterChain opsFilterChain(HttpSecurity http) throws Exception {
+        return filterChain(http, requests -> requests.requestMatchers(HttpMethod.GET, "/v1/**")
+                .hasAuthority("SCOPE_ops:read")
+                .requestMatchers(HttpMethod.POST, "/v1/**")
+                .hasAuthority("SCOPE_ops:write")
+                .requestMatchers(HttpMethod.DELETE, "/v1/**")
+                .hasAuthority("SCOPE_ops:write"));
     }
 
     /** Tokens signed HS256 with {@code iotdr.security.jwt-secret}, checked for expiry and (if set) issuer. */

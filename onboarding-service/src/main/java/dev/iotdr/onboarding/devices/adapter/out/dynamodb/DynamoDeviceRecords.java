@@ -3,6 +3,7 @@ package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 import dev.iotdr.onboarding.devices.application.DeviceRecords;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DeviceItems;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DeviceTable;
 import dev.iotdr.shared.domain.DeviceId;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** {@link DeviceRecords} on the device table; every write is conditional on what it replaces. */
@@ -32,14 +32,7 @@ final class DynamoDeviceRecords implements DeviceRecords {
 
     @Override
     public Optional<DeviceRecord> find(DeviceId device) {
-        GetItemResponse response = calls.call(
-                AwsApi.DYNAMODB_GET_ITEM,
-                () -> dynamo.getItem(r -> r.tableName(table)
-                        .key(Map.of(DeviceTable.DEVICE_ID, AttributeValue.fromS(device.value())))
-                        .consistentRead(true)));
-        return response.hasItem() && !response.item().isEmpty()
-                ? Optional.of(DeviceItemCodec.fromItem(response.item()))
-                : Optional.empty();
+        return DeviceItems.find(dynamo, calls, table, device);
     }
 
     @Override

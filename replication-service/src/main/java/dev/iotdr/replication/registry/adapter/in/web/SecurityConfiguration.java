@@ -7,7 +7,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -19,10 +18,7 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
-        return ResourceServer.filterChain(http, requests -> requests.requestMatchers(HttpMethod.GET, "/v1/**")
-                .hasAuthority("SCOPE_ops:read")
-                .requestMatchers(HttpMethod.POST, "/v1/**")
-                .hasAuthority("SCOPE_ops:write"));
+        return ResourceServer.opsFilterChain(http);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import dev.iotdr.replication.registry.application.LocalDeviceTable;
 import dev.iotdr.replication.registry.application.RemoteDeviceTables;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DeviceItems;
 import dev.iotdr.service.dynamodb.DynamoScans;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DeviceTable;
@@ -17,7 +18,6 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * A region's device table: this region's ({@link LocalDeviceTable}), or, through {@link Remote}, another
@@ -36,14 +36,7 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
 
     @Override
     public Optional<DeviceRecord> find(DeviceId device) {
-        GetItemResponse response = calls.call(
-                AwsApi.DYNAMODB_GET_ITEM,
-                () -> dynamo.getItem(r -> r.tableName(table)
-                        .key(Map.of(DeviceTable.DEVICE_ID, AttributeValue.fromS(device.value())))
-                        .consistentRead(true)));
-        return response.hasItem() && !response.item().isEmpty()
-                ? Optional.of(DeviceItemCodec.fromItem(response.item()))
-                : Optional.empty();
+        return DeviceItems.find(dynamo, calls, table, device);
     }
 
     @Override
