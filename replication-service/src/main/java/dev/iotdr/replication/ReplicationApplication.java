@@ -2,6 +2,7 @@ package dev.iotdr.replication;
 
 import dev.iotdr.service.config.ServiceMain;
 import dev.iotdr.service.config.ServiceSupportConfiguration;
+import dev.iotdr.service.web.OpsApiSecurity;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(ServiceSupportConfiguration.class)
+@Import({ServiceSupportConfiguration.class, OpsApiSecurity.class})
 public class ReplicationApplication {
     public static void main(String[] args) {
         ServiceMain.run(ReplicationApplication.class, args);

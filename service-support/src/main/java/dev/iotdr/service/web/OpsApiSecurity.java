@@ -1,8 +1,5 @@
-package dev.iotdr.failover.decision.web;
+package dev.iotdr.service.web;
 
-import dev.iotdr.service.web.RequestSizeLimit;
-import dev.iotdr.service.web.ResourceServer;
-import dev.iotdr.service.web.SecurityProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,10 +8,13 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** Operators' API: {@code ops:read} to read regions and events, {@code ops:write} to fail over, fail back, freeze and drill. */
+/**
+ * The security of an operators' API (replication, failover): {@code ops:read} to read, {@code ops:write} to
+ * act, bearer tokens checked as {@link ResourceServer} does, bodies over 16 KiB refused. Services import it.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
-public class SecurityConfiguration {
+public class OpsApiSecurity {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {
