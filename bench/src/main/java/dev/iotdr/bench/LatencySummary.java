@@ -1,7 +1,6 @@
 package dev.iotdr.bench;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 /** Throughput and latency percentiles of one benchmark run. */
@@ -30,11 +29,5 @@ record LatencySummary(String name, int operations, int failures, Duration wall, 
         return String.format(
                 "%-34s %6d ok %4d failed  %8.1f devices/s  p50 %8.1f ms  p99 %8.1f ms",
                 name, operations, failures, perSecond(), p50Micros / 1000.0, p99Micros / 1000.0);
-    }
-
-    static long[] sortedCopy(long[] values) {
-        long[] copy = values.clone();
-        Arrays.sort(copy);
-        return copy;
     }
 }

@@ -111,10 +111,6 @@ public final class GuardedAwsCalls {
         });
     }
 
-    public AwsCallSettings settings() {
-        return settings;
-    }
-
     static boolean isTransient(Throwable failure) {
         if (failure instanceof RegionUnavailableException) {
             return false; // nothing answers: retrying only delays the 503 the caller needs now

@@ -45,10 +45,6 @@ public final class RegionalAwsClients implements AutoCloseable {
                 .build();
     }
 
-    public AwsClientSettings settings() {
-        return settings;
-    }
-
     public IotClient iot(Region region) {
         return client(AwsService.IOT, region, IotClient.class, IotClient::builder);
     }
