@@ -1,6 +1,10 @@
 package dev.iotdr.replication.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.iotdr.replication.registry.application.RegistryApplier;
 import dev.iotdr.replication.registry.application.ReplicationIntake;
@@ -21,12 +25,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Random fleets of onboard / update / rotate / decommission, replicated to another region through the
@@ -47,19 +48,23 @@ class ConvergencePropertyTest {
         RESTART_WORKER
     }
 
-    @Provide
-    Arbitrary<List<Step>> scenarios() {
-        Arbitrary<Step> step = Combinators.combine(
-                        Arbitraries.of(Kind.values()),
-                        Arbitraries.integers().between(0, 3),
-                        Arbitraries.of(SourceFleet.Operation.class),
-                        Arbitraries.integers().between(0, 50))
-                .as(Step::new);
-        return step.list().ofMinSize(1).ofMaxSize(60);
+    /** Scenarios of 1 to 60 random steps. */
+    static Gen<List<Step>> scenarios() {
+        Gen<Step> step = Generate.enumValues(Kind.class)
+                .zip(
+                        integers().between(0, 3),
+                        Generate.enumValues(SourceFleet.Operation.class),
+                        integers().between(0, 50),
+                        Step::new);
+        return lists().of(step).ofSizeBetween(1, 60);
     }
 
-    @Property(tries = 300)
-    void throughTheStreamWithDuplicatesReplaysAndRestartsTheTargetConverges(@ForAll("scenarios") List<Step> scenario) {
+    @Test
+    void throughTheStreamWithDuplicatesReplaysAndRestartsTheTargetConverges() {
+        qt().withExamples(300).forAll(scenarios()).checkAssert(this::convergesThroughTheStream);
+    }
+
+    private void convergesThroughTheStream(List<Step> scenario) {
         SourceFleet source = new SourceFleet();
         InMemoryStream stream = new InMemoryStream();
         InMemoryIot target = new InMemoryIot(TARGET.code());
@@ -92,9 +97,12 @@ class ConvergencePropertyTest {
         assertThat(state.all()).as("nothing parked").isEmpty();
     }
 
-    @Property(tries = 300)
-    void inAnyOrderWithDuplicatesEveryDeliveryLeavesTheNewestState(
-            @ForAll("scenarios") List<Step> scenario, @ForAll long seed) {
+    @Test
+    void inAnyOrderWithDuplicatesEveryDeliveryLeavesTheNewestState() {
+        qt().withExamples(300).forAll(scenarios(), longs().all()).checkAssert(this::everyDeliveryLeavesTheNewestState);
+    }
+
+    private void everyDeliveryLeavesTheNewestState(List<Step> scenario, long seed) {
         SourceFleet source = new SourceFleet();
         for (Step step : scenario) {
             source.apply(step.device(), step.operation());

@@ -2,29 +2,22 @@ package dev.iotdr.shared.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import dev.iotdr.shared.domain.DeviceFixtures;
-import dev.iotdr.shared.domain.DeviceRecord;
-import dev.iotdr.shared.domain.DeviceRecordArbitraries;
+import dev.iotdr.shared.domain.DeviceRecordGenerators;
 import java.util.HashMap;
 import java.util.Map;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class DeviceItemCodecTest {
 
-    @Property(tries = 300)
-    void everyRecordSurvivesTheRoundTripThroughItsItem(@ForAll("records") DeviceRecord record) {
-        assertThat(DeviceItemCodec.fromItem(DeviceItemCodec.toItem(record))).isEqualTo(record);
-    }
-
-    @Provide
-    Arbitrary<DeviceRecord> records() {
-        return DeviceRecordArbitraries.records();
+    @Test
+    void everyRecordSurvivesTheRoundTripThroughItsItem() {
+        qt().withExamples(300).forAll(DeviceRecordGenerators.records()).checkAssert(record -> assertThat(
+                        DeviceItemCodec.fromItem(DeviceItemCodec.toItem(record)))
+                .isEqualTo(record));
     }
 
     @Test

@@ -2,40 +2,39 @@ package dev.iotdr.shared.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.util.HashMap;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.CharRange;
-import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.quicktheories.generators.Generate;
 
 class NamesTest {
 
-    @Property
-    void everyStringOfThingNameCharactersUpTo128IsAValidDeviceId(@ForAll("thingNames") String name) {
-        assertThat(DeviceId.of(name).thingName().value()).isEqualTo(name);
+    @Test
+    void everyStringOfThingNameCharactersUpTo128IsAValidDeviceId() {
+        qt().withExamples(1000)
+                .forAll(DeviceRecordGenerators.thingNameStrings())
+                .checkAssert(name ->
+                        assertThat(DeviceId.of(name).thingName().value()).isEqualTo(name));
     }
 
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<String> thingNames() {
-        return DeviceRecordArbitraries.thingNameStrings();
-    }
-
-    @Property
-    void aDeviceIdWithAnyCharacterOutsideTheThingNameRulesIsRefused(
-            @ForAll @StringLength(min = 0, max = 20) String prefix, @ForAll @CharRange(from = ' ', to = '/') char bad) {
-        String candidate = prefix.replaceAll("[^a-zA-Z0-9:_-]", "") + bad;
-        if (bad == '-') {
-            assertThat(DeviceId.of(candidate)).isNotNull();
-        } else {
-            assertThatThrownBy(() -> DeviceId.of(candidate))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("must match");
-        }
+    @Test
+    void aDeviceIdWithAnyCharacterOutsideTheThingNameRulesIsRefused() {
+        qt().withExamples(1000)
+                .forAll(DeviceRecordGenerators.texts(0, 20), Generate.characters(' ', '/'))
+                .checkAssert((prefix, bad) -> {
+                    String candidate = prefix.replaceAll("[^a-zA-Z0-9:_-]", "") + bad;
+                    if (bad == '-') {
+                        assertThat(DeviceId.of(candidate)).isNotNull();
+                    } else {
+                        assertThatThrownBy(() -> DeviceId.of(candidate))
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessageContaining("must match");
+                    }
+                });
     }
 
     @Test
