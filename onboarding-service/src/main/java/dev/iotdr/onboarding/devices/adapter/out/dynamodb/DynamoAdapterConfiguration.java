@@ -53,7 +53,7 @@ public class DynamoAdapterConfiguration {
         return resource(
                 "table " + onboarding.requestsTable(),
                 () -> tables.ensureTableWithTtl(
-                        onboarding.requestsTable(), DynamoProvisioningRequests.PK, DynamoProvisioningRequests.TTL));
+                        DynamoProvisioningRequests.shape(onboarding.requestsTable()), DynamoProvisioningRequests.TTL));
     }
 
     private static RegionResources.Resource resource(String name, Runnable ensure) {

@@ -8,30 +8,53 @@ import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Status;
 import dev.iotdr.onboarding.devices.domain.SealedSecret;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
-import dev.iotdr.service.dynamodb.DynamoScans;
+import dev.iotdr.service.dynamodb.DynamoQueries;
+import dev.iotdr.service.dynamodb.TableShape;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceCertificate;
 import dev.iotdr.shared.domain.DeviceId;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
- * {@link ProvisioningRequests} on one regional table: {@code request#<key>} items hold saga state,
- * {@code claim#<deviceId>} items hold device claims. Saga items expire through DynamoDB TTL on
- * {@code ttl}; readers check {@code expiresAt} themselves because TTL deletes late.
+ * {@link ProvisioningRequests} on one regional table (default {@code onboarding-requests}). Key layout,
+ * written down once:
+ *
+ * <table>
+ *   <caption>Items</caption>
+ *   <tr><th>pk</th><th>what</th><th>read by</th></tr>
+ *   <tr><td>{@code request#<idempotencyKey>}</td><td>a saga's state; expires through TTL on {@code ttl}
+ *       (readers check {@code expiresAt} themselves because TTL deletes late)</td><td>GetItem</td></tr>
+ *   <tr><td>{@code claim#<deviceId>}</td><td>which request owns a device id (one per device, kept)</td>
+ *       <td>GetItem, conditional writes</td></tr>
+ * </table>
+ *
+ * <p>Index {@code unfinished} (sparse): hash {@code unfinished} = {@code unfinished#<0..3>} (the key's hash
+ * spreads writes over four partitions), sort {@code leaseUntil}. Only sagas still IN_PROGRESS, COMMITTED
+ * or ROLLBACK_PENDING carry it (every save rewrites the whole item, so a finished saga leaves the index).
+ * The sweeper queries it for leases expired before now: its work follows the number of unfinished sagas,
+ * never the number of devices or claims.
  */
 final class DynamoProvisioningRequests implements ProvisioningRequests {
     static final String PK = "pk";
     static final String TTL = "ttl";
+    static final String UNFINISHED_INDEX = "unfinished";
+    static final String UNFINISHED = "unfinished";
+    static final String LEASE_UNTIL = "leaseUntil";
+    private static final int UNFINISHED_BUCKETS = 4;
+    private static final Set<Status> UNFINISHED_STATES =
+            EnumSet.of(Status.IN_PROGRESS, Status.COMMITTED, Status.ROLLBACK_PENDING);
 
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
@@ -134,22 +157,27 @@ final class DynamoProvisioningRequests implements ProvisioningRequests {
                 () -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(claimKey(device))))));
     }
 
+    static TableShape shape(String table) {
+        return TableShape.hashOnly(table, PK)
+                .withIndex(new TableShape.Index(UNFINISHED_INDEX, UNFINISHED, LEASE_UNTIL));
+    }
+
     @Override
     public List<ProvisioningRequest> unfinished(Instant leaseExpiredBefore) {
         List<ProvisioningRequest> found = new ArrayList<>();
-        DynamoScans.forEach(
-                dynamo,
-                calls,
-                request -> request.tableName(table)
-                        .filterExpression("begins_with(#pk, :prefix) AND #status IN (:a, :b, :c) AND #lease < :now")
-                        .expressionAttributeNames(Map.of("#pk", PK, "#status", "status", "#lease", "leaseUntil"))
-                        .expressionAttributeValues(Map.of(
-                                ":prefix", s("request#"),
-                                ":a", s(Status.IN_PROGRESS.name()),
-                                ":b", s(Status.COMMITTED.name()),
-                                ":c", s(Status.ROLLBACK_PENDING.name()),
-                                ":now", n(leaseExpiredBefore.toEpochMilli()))),
-                item -> found.add(decode(item)));
+        for (int bucket = 0; bucket < UNFINISHED_BUCKETS; bucket++) {
+            String partition = UNFINISHED + "#" + bucket;
+            DynamoQueries.forEach(
+                    dynamo,
+                    calls,
+                    request -> request.tableName(table)
+                            .indexName(UNFINISHED_INDEX)
+                            .keyConditionExpression("#bucket = :bucket AND #lease < :now")
+                            .expressionAttributeNames(Map.of("#bucket", UNFINISHED, "#lease", LEASE_UNTIL))
+                            .expressionAttributeValues(
+                                    Map.of(":bucket", s(partition), ":now", n(leaseExpiredBefore.toEpochMilli()))),
+                    item -> found.add(decode(item)));
+        }
         return found;
     }
 
@@ -177,7 +205,12 @@ final class DynamoProvisioningRequests implements ProvisioningRequests {
         request.rejection().ifPresent(reason -> item.put("rejection", s(reason)));
         item.put("createdAt", n(request.createdAt().toEpochMilli()));
         item.put("expiresAt", n(request.expiresAt().toEpochMilli()));
-        item.put("leaseUntil", n(request.leaseUntil().toEpochMilli()));
+        item.put(LEASE_UNTIL, n(request.leaseUntil().toEpochMilli()));
+        if (UNFINISHED_STATES.contains(request.status())) {
+            item.put(
+                    UNFINISHED,
+                    s(UNFINISHED + "#" + Math.floorMod(request.key().value().hashCode(), UNFINISHED_BUCKETS)));
+        }
         item.put(TTL, n(request.expiresAt().getEpochSecond() + 3600));
         return item;
     }
