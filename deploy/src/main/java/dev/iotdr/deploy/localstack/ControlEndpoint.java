@@ -17,10 +17,13 @@ import java.util.regex.Pattern;
 /**
  * The supervisor's loopback control API: {@code POST /regions/{region}/stop} makes a real outage of one
  * region (its services and its emulator stop), {@code POST /regions/{region}/start} brings it back (the
- * emulator empty, the services re-creating what they need). Answers problem JSON on errors.
+ * emulator empty, the services re-creating what they need); {@code /stop-services} and
+ * {@code /start-services} stop and start only the region's services, its emulator keeping its state (the
+ * scale benchmark loads a fleet so). Answers problem JSON on errors.
  */
 final class ControlEndpoint implements AutoCloseable {
-    private static final Pattern REGION_ACTION = Pattern.compile("/regions/([a-z0-9-]+)/(stop|start)");
+    private static final Pattern REGION_ACTION =
+            Pattern.compile("/regions/([a-z0-9-]+)/(stop|start|stop-services|start-services)");
 
     private final HttpServer server;
     private final LocalStack stack;
@@ -47,7 +50,11 @@ final class ControlEndpoint implements AutoCloseable {
         try (exchange) {
             Matcher matcher = REGION_ACTION.matcher(exchange.getRequestURI().getPath());
             if (!matcher.matches()) {
-                problem(exchange, 404, "Not Found", "known: POST /regions/{region}/stop and /start");
+                problem(
+                        exchange,
+                        404,
+                        "Not Found",
+                        "known: POST /regions/{region}/stop, /start, /stop-services and /start-services");
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -70,10 +77,11 @@ final class ControlEndpoint implements AutoCloseable {
                 return;
             }
             try {
-                if (matcher.group(2).equals("stop")) {
-                    stack.stopRegion(region);
-                } else {
-                    stack.startRegion(region);
+                switch (matcher.group(2)) {
+                    case "stop" -> stack.stopRegion(region);
+                    case "start" -> stack.startRegion(region);
+                    case "stop-services" -> stack.stopServices(region);
+                    default -> stack.startServices(region);
                 }
             } catch (LocalCloudException e) {
                 problem(exchange, 500, "Region action failed", e.getMessage());

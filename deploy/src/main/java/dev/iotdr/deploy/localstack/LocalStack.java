@@ -97,7 +97,13 @@ final class LocalStack implements AutoCloseable {
         startServices(region);
     }
 
-    private void startServices(Region region) {
+    /** Stops a region's services only; its emulator keeps running with its state (benchmarks load data so). */
+    void stopServices(Region region) {
+        inParallel(services.get(region), ServiceProcess::stop);
+    }
+
+    /** Starts a region's services (on their ports) and waits until they are ready. */
+    void startServices(Region region) {
         List<ServiceProcess> regional = services.get(region);
         for (ServiceProcess service : regional) {
             service.start(
