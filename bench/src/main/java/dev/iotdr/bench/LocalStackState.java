@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What {@code ./drctl up} wrote to {@code .drctl/state.json}: where everything runs. */
-record LocalStackState(Map<String, JsonNode> regions, URI globalEmulator, Path stateDirectory) {
+record LocalStackState(Map<String, JsonNode> regions, URI globalEmulator, URI control, Path stateDirectory) {
 
     static LocalStackState read(Path stateDirectory) {
         Path file = stateDirectory.resolve("state.json");
@@ -23,7 +23,10 @@ record LocalStackState(Map<String, JsonNode> regions, URI globalEmulator, Path s
             Map<String, JsonNode> regions = new LinkedHashMap<>();
             root.get("regions").properties().forEach(entry -> regions.put(entry.getKey(), entry.getValue()));
             return new LocalStackState(
-                    regions, URI.create(root.get("global").get("emulator").asString()), stateDirectory);
+                    regions,
+                    URI.create(root.get("global").get("emulator").asString()),
+                    URI.create(root.get("supervisor").get("control").asString()),
+                    stateDirectory);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
         }

@@ -100,8 +100,9 @@ public final class ReplicationBenchmark {
             LatencySummary lag = LatencySummary.of(
                     "lag: written -> ready in " + to, lags, failures, Duration.ofNanos(System.nanoTime() - start));
 
-            JsonNode resync = post(replication.resolve("/v1/replication/resync"), writeToken);
-            double perSecond = resync.get("devicesPerSecond").asDouble();
+            JsonNode resync =
+                    awaitJob(replication, post(replication.resolve("/v1/replication/resync"), writeToken), writeToken);
+            double perSecond = resync.get("devicesAppliedPerSecond").asDouble();
 
             System.out.println();
             System.out.println(baseline.line());
@@ -113,13 +114,15 @@ public final class ReplicationBenchmark {
             System.out.printf(
                     "re-sync of %s: %d devices in %.1f s = %.2f devices/s = %.2f of the quota-bound %.0f/s (%d failed)%n",
                     to,
-                    resync.get("devicesApplied").asInt(),
+                    resync.get("counts").get("applied").asInt(),
                     resync.get("seconds").asDouble(),
                     perSecond,
                     perSecond / QUOTA_BOUND_PER_SECOND,
                     QUOTA_BOUND_PER_SECOND,
-                    resync.get("failed").asInt());
-            if (failures > 0 || resync.get("failed").asInt() > 0) {
+                    resync.get("counts").get("failed").asInt());
+            if (failures > 0
+                    || resync.get("counts").get("failed").asInt() > 0
+                    || !"SUCCEEDED".equals(resync.get("state").asString())) {
                 System.exit(1);
             }
         }
@@ -153,7 +156,7 @@ public final class ReplicationBenchmark {
                 "baseline: direct apply calls", latencies, 0, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private static boolean connectReady(IotClient target, String device, String arn) {
+    static boolean connectReady(IotClient target, String device, String arn) {
         try {
             if (!target.listThingPrincipals(r -> r.thingName(device))
                     .principals()
@@ -173,7 +176,7 @@ public final class ReplicationBenchmark {
         }
     }
 
-    private static JsonNode onboard(URI base, String token, String device) throws Exception {
+    static JsonNode onboard(URI base, String token, String device) throws Exception {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(base.resolve("/v1/devices"))
                         .header("Authorization", "Bearer " + token)
@@ -198,10 +201,30 @@ public final class ReplicationBenchmark {
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
+        if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(uri + ": HTTP " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** Polls a replication job until it ends; returns it as last seen. */
+    static JsonNode awaitJob(URI replication, JsonNode started, String token) throws Exception {
+        URI job =
+                replication.resolve("/v1/replication/jobs/" + started.get("id").asString());
+        while (true) {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(job)
+                            .header("Authorization", "Bearer " + token)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode seen = JSON.readTree(response.body());
+            if (response.statusCode() == 200
+                    && !"RUNNING".equals(seen.get("state").asString())) {
+                return seen;
+            }
+            Thread.sleep(500);
+        }
     }
 
     private static String option(String[] args, String name, String fallback) {

@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param lockTable this region's decider lock table
  * @param lockLease the decider lock's lease
  * @param healthQueue the SQS queue of Route 53 health-check state changes, in this region
+ * @param deviceTable the device table (probed with one keyed read)
+ * @param auditWithin how long a drill waits for the target's audit job; past it, drift is reported unknown
  */
 @Validated
 @ConfigurationProperties("iotdr.failover")
@@ -46,7 +48,8 @@ public record FailoverProperties(
         @NotBlank @DefaultValue("failover-lock") String lockTable,
         @NotNull @DefaultValue("6s") Duration lockLease,
         @NotBlank @DefaultValue("failover-health-events") String healthQueue,
-        @NotBlank @DefaultValue(DeviceTable.DEFAULT_NAME) String deviceTable) {
+        @NotBlank @DefaultValue(DeviceTable.DEFAULT_NAME) String deviceTable,
+        @NotNull @DefaultValue("2m") Duration auditWithin) {
 
     /**
      * Where a region's services are.

@@ -3,21 +3,29 @@ package dev.iotdr.replication.config;
 import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetterRedrive;
 import dev.iotdr.replication.registry.application.DeadLetters;
+import dev.iotdr.replication.registry.application.DeviceTableSegments;
+import dev.iotdr.replication.registry.application.JobWorker;
+import dev.iotdr.replication.registry.application.Jobs;
 import dev.iotdr.replication.registry.application.LocalDeviceTable;
 import dev.iotdr.replication.registry.application.RegionRegistry;
-import dev.iotdr.replication.registry.application.RegionResync;
 import dev.iotdr.replication.registry.application.RegistryApplier;
 import dev.iotdr.replication.registry.application.RegistryAudit;
-import dev.iotdr.replication.registry.application.RemoteDeviceTables;
+import dev.iotdr.replication.registry.application.RegistryJobs;
 import dev.iotdr.replication.registry.application.ReplicationIntake;
 import dev.iotdr.replication.registry.application.ReplicationProgress;
 import dev.iotdr.replication.registry.application.UseCases.ApplyRegistryRecord;
+import dev.iotdr.replication.registry.domain.JobKind;
+import dev.iotdr.replication.stream.application.ReplicationLag;
+import dev.iotdr.replication.stream.application.ShardLeases;
+import dev.iotdr.replication.stream.application.SourceReads;
+import dev.iotdr.replication.stream.application.StreamGaps;
 import dev.iotdr.service.aws.AwsCallSettings;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.service.config.RegionReadiness;
 import dev.iotdr.service.config.RegionResources;
 import dev.iotdr.shared.aws.RegionalAwsClients;
+import dev.iotdr.shared.domain.Region;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,13 +69,8 @@ public class ReplicationConfiguration {
 
     @Bean
     RegistryAudit registryAudit(
-            RegionRegistry registry,
-            LocalDeviceTable table,
-            AppliedVersions applied,
-            ApplyRegistryRecord applier,
-            RegionProperties region,
-            Clock clock) {
-        return new RegistryAudit(registry, table, applied, applier, region.self(), clock);
+            RegionRegistry registry, LocalDeviceTable table, AppliedVersions applied, RegionProperties region) {
+        return new RegistryAudit(registry, table, applied, region.self());
     }
 
     @Bean
@@ -76,16 +79,56 @@ public class ReplicationConfiguration {
     }
 
     @Bean
-    RegionResync regionResync(
+    RegistryJobs registryJobs(Jobs jobs, RegionProperties region, ReplicationProperties replication, Clock clock) {
+        return new RegistryJobs(jobs, sources(region, replication, false), replication.jobSegments(), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    JobWorker jobWorker(
+            Jobs jobs,
+            DeviceTableSegments segments,
             LocalDeviceTable table,
-            RemoteDeviceTables remotes,
+            RegionRegistry registry,
+            RegistryAudit audit,
             ApplyRegistryRecord applier,
-            RegionProperties region,
-            ReplicationProperties replication) {
-        List<dev.iotdr.shared.domain.Region> sources = replication.mode() == ReplicationIntake.Mode.TABLE_COPY
-                ? region.regionTopology().others(region.self())
-                : List.of();
-        return new RegionResync(table, remotes, sources, applier, replication.resyncConcurrency());
+            ReplicationProperties replication,
+            Clock clock) {
+        return new JobWorker(
+                jobs,
+                segments,
+                table,
+                registry,
+                audit,
+                applier,
+                new JobWorker.Settings(
+                        replication.worker(),
+                        replication.jobSegments(),
+                        replication.jobPageSize(),
+                        replication.resyncConcurrency(),
+                        replication.jobLease()),
+                clock);
+    }
+
+    /** A stream gap starts a catch-up job (one at a time). */
+    @Bean
+    StreamGaps streamGaps(RegistryJobs jobs) {
+        return new StreamGaps(() -> jobs.start(JobKind.CATCH_UP));
+    }
+
+    @Bean
+    ReplicationLag replicationLag(ShardLeases leases, SourceReads reads, Clock clock) {
+        return new ReplicationLag(leases, reads, clock);
+    }
+
+    /**
+     * The regions replication reads from: every other region in table-copy mode; in global-table mode this
+     * region's own stream ({@code forStreams}) and no table to copy from.
+     */
+    static List<Region> sources(RegionProperties region, ReplicationProperties replication, boolean forStreams) {
+        if (replication.mode() == ReplicationIntake.Mode.TABLE_COPY) {
+            return region.regionTopology().others(region.self());
+        }
+        return forStreams ? List.of(region.self()) : List.of();
     }
 
     @Bean("region")
@@ -107,50 +150,76 @@ public class ReplicationConfiguration {
                 clock);
     }
 
-    /** Lag, outcomes and backlog per source region, and the last audit's drift. */
+    /**
+     * Per source region: the shared lag (read on scrape, one query per source), outcomes on this instance,
+     * records in flight; the dead-letter count and gaps; the last audit's drift.
+     */
     @Bean
     MeterBinder replicationMeters(
             ReplicationProgress progress,
+            ReplicationLag lag,
+            DeadLetters deadLetters,
+            StreamGaps gaps,
             RegionProperties region,
             ReplicationProperties replication,
-            RegistryAudit audit) {
-        List<dev.iotdr.shared.domain.Region> sources = replication.mode() == ReplicationIntake.Mode.TABLE_COPY
-                ? region.regionTopology().others(region.self())
-                : List.of(region.self());
+            RegistryJobs jobs) {
         return meters -> {
-            for (var source : sources) {
+            for (Region source : sources(region, replication, true)) {
                 ReplicationProgress.Source stats = progress.source(source);
                 String from = source.code();
-                Gauge.builder("iotdr.replication.lag", stats, s -> Math.max(0, s.lagMillis()))
-                        .description("ms from a record's write to its registry state applied here, newest record")
+                Gauge.builder(
+                                "iotdr.replication.lag",
+                                lag,
+                                l -> safely(() -> l.of(source)
+                                        .lagMillis()
+                                        .map(Long::doubleValue)
+                                        .orElse(Double.NaN)))
+                        .description("age of the oldest record from the source that may not be applied here")
                         .baseUnit("milliseconds")
                         .tag("source", from)
                         .register(meters);
-                Gauge.builder("iotdr.replication.backlog", stats, ReplicationProgress.Source::backlog)
+                Gauge.builder(
+                                "iotdr.replication.backlog",
+                                lag,
+                                l -> safely(() -> (double) l.of(source).inFlight()))
+                        .description("records read from the source and not yet applied")
                         .tag("source", from)
                         .register(meters);
-                FunctionCounter.builder("iotdr.replication.records", stats, ReplicationProgress.Source::applied)
-                        .tag("source", from)
-                        .tag("outcome", "applied")
-                        .register(meters);
-                FunctionCounter.builder("iotdr.replication.records", stats, ReplicationProgress.Source::skipped)
-                        .tag("source", from)
-                        .tag("outcome", "skipped")
-                        .register(meters);
-                FunctionCounter.builder("iotdr.replication.records", stats, ReplicationProgress.Source::failedCount)
-                        .tag("source", from)
-                        .tag("outcome", "failed")
-                        .register(meters);
-                FunctionCounter.builder("iotdr.replication.records", stats, ReplicationProgress.Source::parkedCount)
-                        .tag("source", from)
-                        .tag("outcome", "parked")
-                        .register(meters);
+                for (var outcome :
+                        java.util.Map.<String, java.util.function.ToDoubleFunction<ReplicationProgress.Source>>of(
+                                        "applied", ReplicationProgress.Source::applied,
+                                        "skipped", ReplicationProgress.Source::skipped,
+                                        "failed", ReplicationProgress.Source::failedCount,
+                                        "parked", ReplicationProgress.Source::parkedCount)
+                                .entrySet()) {
+                    FunctionCounter.builder("iotdr.replication.records", stats, outcome.getValue())
+                            .tag("source", from)
+                            .tag("outcome", outcome.getKey())
+                            .register(meters);
+                }
             }
-            Gauge.builder("iotdr.replication.drift", audit, a -> a.lastReport()
-                            .map(r -> r.drift().size())
-                            .orElse(0))
-                    .description("differences found by the last audit")
+            Gauge.builder("iotdr.replication.dead.letters", deadLetters, d -> safely(() -> (double) d.count()))
+                    .description("devices parked after repeated failures")
+                    .register(meters);
+            FunctionCounter.builder("iotdr.replication.gaps", gaps, StreamGaps::count)
+                    .description("stream records lost before they were read (retention, replaced streams)")
+                    .register(meters);
+            Gauge.builder(
+                            "iotdr.replication.drift",
+                            jobs,
+                            j -> safely(() -> (double) j.lastAudit()
+                                    .map(job -> job.counts().drift())
+                                    .orElse(0L)))
+                    .description("differences found by the last finished audit")
                     .register(meters);
         };
+    }
+
+    private static double safely(java.util.function.DoubleSupplier read) {
+        try {
+            return read.getAsDouble();
+        } catch (RuntimeException unavailable) {
+            return Double.NaN;
+        }
     }
 }

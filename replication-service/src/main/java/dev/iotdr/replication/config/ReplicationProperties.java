@@ -25,6 +25,13 @@ import org.springframework.validation.annotation.Validated;
  * @param attemptsBeforeParking how often a failing record is retried before it is parked
  * @param workerId this worker's name in shard leases; default host and PID
  * @param resyncConcurrency parallel applies during a re-sync (the IoT quotas, paced, set the real rate)
+ * @param streamRetention how long the source stream keeps records (24 h on DynamoDB Streams): a shard or
+ *     reader idle longer than this may have lost records, which is recorded as a gap
+ * @param jobSegments parallel scan segments of an audit or re-sync job's table pass
+ * @param jobPageSize items per job page (a job saves its cursor after each page)
+ * @param jobLease how long a job stays with a worker that stopped saving it (then another resumes it)
+ * @param applyConcurrency devices of one stream batch applied at once (records of one device stay in order);
+ *     the IoT quotas, paced, set the real rate
  */
 @Validated
 @ConfigurationProperties("iotdr.replication")
@@ -41,7 +48,12 @@ public record ReplicationProperties(
         @NotNull @DefaultValue("10s") Duration leaseDuration,
         @Min(1) @DefaultValue("5") int attemptsBeforeParking,
         String workerId,
-        @Min(1) @DefaultValue("16") int resyncConcurrency) {
+        @Min(1) @DefaultValue("32") int resyncConcurrency,
+        @Min(1) @DefaultValue("32") int applyConcurrency,
+        @Min(1) @DefaultValue("4") int jobSegments,
+        @Min(1) @DefaultValue("100") int jobPageSize,
+        @NotNull @DefaultValue("30s") Duration jobLease,
+        @NotNull @DefaultValue("24h") Duration streamRetention) {
 
     public String worker() {
         return workerId != null && !workerId.isBlank()

@@ -2,6 +2,8 @@ package dev.iotdr.replication.config;
 
 import dev.iotdr.replication.stream.application.StreamReplicator;
 import dev.iotdr.service.config.RegionResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +26,18 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
     private final RegionResources resources;
     private final Duration interval;
     private final List<Thread> threads = new ArrayList<>();
+    private final MeterRegistry meters;
     private volatile boolean running;
 
     StreamReplicatorRunner(
-            List<StreamReplicator> replicators, RegionResources resources, ReplicationProperties properties) {
+            List<StreamReplicator> replicators,
+            RegionResources resources,
+            ReplicationProperties properties,
+            MeterRegistry meters) {
         this.replicators = replicators;
         this.resources = resources;
         this.interval = properties.pollInterval();
+        this.meters = meters;
     }
 
     @Override
@@ -50,15 +57,19 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
     }
 
     private void loop(StreamReplicator replicator) {
+        Timer polls = Timer.builder("iotdr.replication.poll")
+                .description("one poll of a source's stream: discovery, leases, reads and applies")
+                .tag("source", replicator.source().code())
+                .register(meters);
         while (running) {
             int handled = 0;
             try {
-                handled = replicator.poll();
+                handled = polls.recordCallable(replicator::poll);
             } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException missing) {
                 // This region answers but lacks our tables (restored from scratch): re-create them.
                 log.warn("replication state is missing in this region; ensuring it: {}", missing.getMessage());
                 resources.heal();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // the timer records failed polls too
                 log.warn("replication from {} failed this poll; retrying: {}", replicator.source(), e.toString());
             }
             if (handled == 0) {
@@ -78,5 +89,6 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
             thread.interrupt();
             thread.join(5_000);
         }
+        replicators.forEach(StreamReplicator::close);
     }
 }

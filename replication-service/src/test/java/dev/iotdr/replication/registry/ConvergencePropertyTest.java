@@ -9,18 +9,19 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.iotdr.replication.registry.application.RegistryApplier;
 import dev.iotdr.replication.registry.application.ReplicationIntake;
 import dev.iotdr.replication.registry.application.ReplicationProgress;
+import dev.iotdr.replication.stream.application.StreamGaps;
 import dev.iotdr.replication.stream.application.StreamReplicator;
 import dev.iotdr.replication.support.Convergence;
 import dev.iotdr.replication.support.InMemoryIot;
+import dev.iotdr.replication.support.InMemoryLeases;
 import dev.iotdr.replication.support.InMemoryState;
-import dev.iotdr.replication.support.InMemoryStream;
+import dev.iotdr.replication.support.ModelStream;
+import dev.iotdr.replication.support.MovableClock;
 import dev.iotdr.replication.support.SourceFleet;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,12 +67,15 @@ class ConvergencePropertyTest {
 
     private void convergesThroughTheStream(List<Step> scenario) {
         SourceFleet source = new SourceFleet();
-        InMemoryStream stream = new InMemoryStream();
+        MovableClock clock = new MovableClock();
+        ModelStream stream = new ModelStream(clock, new Random(scenario.size()), 0.2);
+        InMemoryLeases leases = new InMemoryLeases();
         InMemoryIot target = new InMemoryIot(TARGET.code());
         InMemoryState state = new InMemoryState();
-        MovableClock clock = new MovableClock();
         ReplicationIntake intake = intake(target, state, clock);
-        StreamReplicator worker = replicator(stream, intake, "worker-1", clock);
+        leases.polled(SourceFleet.ORIGIN, java.util.Optional.of(ModelStream.STREAM), clock.instant());
+        StreamReplicator worker = replicator(stream, leases, intake, "worker-1", clock);
+        List<StreamReplicator> started = new ArrayList<>(List.of(worker));
         int workers = 1;
 
         for (Step step : scenario) {
@@ -79,19 +83,25 @@ class ConvergencePropertyTest {
                 case WRITE -> source.apply(step.device(), step.operation()).ifPresent(stream::append);
                 case POLL -> worker.poll();
                 case DUPLICATE -> stream.duplicateLast();
-                case LOSE_CHECKPOINT ->
-                    stream.rollBackCheckpoint(Math.min(stream.checkpoint(), step.amount() % (stream.checkpoint() + 1)));
+                case LOSE_CHECKPOINT -> leases.loseCheckpoints();
                 case RESTART_WORKER -> {
                     clock.advance(Duration.ofSeconds(30)); // the old worker's lease expires
-                    worker = replicator(stream, intake, "worker-" + (++workers), clock);
+                    worker = replicator(stream, leases, intake, "worker-" + (++workers), clock);
+                    started.add(worker);
                 }
             }
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
             worker.poll();
         }
+        started.forEach(StreamReplicator::close);
 
-        assertThat(stream.checkpoint()).isEqualTo(stream.size());
+        java.util.Set<String> offered = new java.util.HashSet<>();
+        state.offered().forEach(r -> offered.add(r.deviceId() + "@" + r.version()));
+        assertThat(stream.written())
+                .as("every record read and applied")
+                .allMatch(r -> offered.contains(r.deviceId() + "@" + r.version()));
         assertThat(Convergence.violations(source.current(), source.written(), target))
                 .isEmpty();
         assertThat(state.all()).as("nothing parked").isEmpty();
@@ -134,32 +144,15 @@ class ConvergencePropertyTest {
     }
 
     private static StreamReplicator replicator(
-            InMemoryStream stream, ReplicationIntake intake, String worker, Clock clock) {
+            ModelStream stream, InMemoryLeases leases, ReplicationIntake intake, String worker, Clock clock) {
         return new StreamReplicator(
-                SourceFleet.ORIGIN, stream, stream, intake, worker, Duration.ofSeconds(10), 3, clock);
-    }
-
-    /** A clock that moves only when told to. */
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-23T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+                SourceFleet.ORIGIN,
+                stream,
+                leases,
+                leases,
+                intake,
+                new StreamReplicator.Settings(worker, Duration.ofSeconds(10), 3, 4, Duration.ofHours(24)),
+                clock,
+                new StreamGaps(() -> {}));
     }
 }

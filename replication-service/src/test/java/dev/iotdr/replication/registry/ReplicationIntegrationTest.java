@@ -147,7 +147,17 @@ class ReplicationIntegrationTest {
         JsonNode status = get("/v1/replication/status");
         assertThat(status.get("mode").asString()).isEqualTo("TABLE_COPY");
         assertThat(status.get("sources").get(0).get("region").asString()).isEqualTo("us-east-1");
-        assertThat(status.get("sources").get(0).get("applied").asLong()).isGreaterThanOrEqualTo(5);
+        JsonNode fromUs = status.get("sources").get(0);
+        // Each record was handled from the stream: applied, or skipped when the bootstrap catch-up job got to
+        // the device first.
+        JsonNode handled = fromUs.get("thisInstance");
+        assertThat(handled.get("applied").asLong() + handled.get("skipped").asLong())
+                .isGreaterThanOrEqualTo(5);
+        assertThat(fromUs.get("lagMillis").isNumber())
+                .as("a known lag while the reader works: %s", fromUs)
+                .isTrue();
+        assertThat(fromUs.get("lagMillis").asLong()).isLessThan(5_000);
+        assertThat(fromUs.get("openShards").asInt()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -215,6 +225,10 @@ class ReplicationIntegrationTest {
                         () -> get("/v1/replication/dead-letters").toString().contains(device)))
                 .isTrue();
         assertThat(get("/v1/replication/dead-letters").toString()).contains("injected: this thing cannot be written");
+        long parked = get("/v1/replication/status").get("parkedCount").asLong();
+        assertThat(parked)
+                .as("the dead-letter count is kept as devices are parked")
+                .isGreaterThanOrEqualTo(1);
         assertThat(eventually(() -> ready(next)))
                 .as("the shard moved on past the parked record")
                 .isTrue();
@@ -226,6 +240,9 @@ class ReplicationIntegrationTest {
         assertThat(redriven.get("redriven").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(ready(device)).isTrue();
         assertThat(get("/v1/replication/dead-letters").toString()).doesNotContain(device);
+        assertThat(get("/v1/replication/status").get("parkedCount").asLong())
+                .as("and as they leave")
+                .isEqualTo(parked - redriven.get("redriven").asLong());
     }
 
     @Test
@@ -238,17 +255,21 @@ class ReplicationIntegrationTest {
         clients.iot(EU).detachThingPrincipal(r -> r.thingName(device)
                 .principal(record.certificate().arnIn(EU)));
 
-        JsonNode found = post("/v1/replication/audit", "{\"repair\":false}");
-        assertThat(found.get("drift").toString()).contains(device).contains("PRINCIPAL_NOT_ATTACHED");
+        JsonNode found = job(post("/v1/replication/audit", "{\"repair\":false}"));
+        assertThat(found.get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(found.get("driftSample").toString()).contains(device).contains("PRINCIPAL_NOT_ATTACHED");
+        assertThat(found.get("counts").get("scanned").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(ready(device)).isFalse();
 
-        JsonNode repaired = post("/v1/replication/audit", "{\"repair\":true}");
-        assertThat(repaired.get("repaired").asInt()).isGreaterThanOrEqualTo(1);
+        JsonNode repaired = job(post("/v1/replication/audit", "{\"repair\":true}"));
+        assertThat(repaired.get("counts").get("repaired").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(ready(device)).isTrue();
-        assertThat(post("/v1/replication/audit", "{\"repair\":false}")
-                        .get("drift")
+        assertThat(job(post("/v1/replication/audit", "{\"repair\":false}"))
+                        .get("driftSample")
                         .toString())
                 .doesNotContain(device);
+        assertThat(get("/v1/replication/status").get("lastAudit").get("jobId").asString())
+                .startsWith("job-");
     }
 
     @Test
@@ -278,6 +299,7 @@ class ReplicationIntegrationTest {
                         "/v1/replication/audit:",
                         "/v1/replication/dead-letters/redrive:",
                         "/v1/replication/resync:",
+                        "/v1/replication/jobs/{jobId}:",
                         "/v1/devices/{deviceId}/readiness:");
     }
 
@@ -301,7 +323,59 @@ class ReplicationIntegrationTest {
         }
     }
 
+    @Test
+    @Order(8)
+    void aResyncJobRebuildsTheRegistryAndReportsItsProgress() {
+        SourceRegion us = new SourceRegion(clients, US);
+        DeviceRecord record = us.onboard("resync-" + UUID.randomUUID());
+        String device = record.deviceId().value();
+        assertThat(eventually(() -> ready(device), Duration.ofSeconds(60))).isTrue();
+        clients.iot(EU).detachThingPrincipal(r -> r.thingName(device)
+                .principal(record.certificate().arnIn(EU)));
+        assertThat(ready(device)).isFalse();
+
+        JsonNode started = post("/v1/replication/resync");
+        assertThat(started.get("state").asString()).isEqualTo("RUNNING");
+        assertThat(started.get("phases").toString()).contains("COPY:us-east-1", "APPLY_ALL");
+        JsonNode done = job(started);
+
+        assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("counts").get("applied").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(done.get("counts").get("failed").asLong()).isZero();
+        assertThat(ready(device)).isTrue();
+        assertThat(get("/v1/replication/jobs").toString())
+                .contains(done.get("id").asString());
+    }
+
+    @Test
+    @Order(9)
+    void anUnknownJobIsAProblemNotAnError() throws Exception {
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/replication/jobs/job-nope"))
+                        .header("Authorization", "Bearer " + token("ops:read"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Waits for a started job to end and returns it as last seen. */
+    private JsonNode job(JsonNode started) {
+        String id = started.get("id").asString();
+        JsonNode[] last = {started};
+        assertThat(eventually(
+                        () -> {
+                            last[0] = get("/v1/replication/jobs/" + id);
+                            return !"RUNNING".equals(last[0].get("state").asString());
+                        },
+                        Duration.ofSeconds(120)))
+                .as("job %s ends", id)
+                .isTrue();
+        return last[0];
+    }
 
     private boolean ready(String device) {
         try {
@@ -344,7 +418,7 @@ class ReplicationIntegrationTest {
     private JsonNode send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
+            if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
             }
             return JSON.readTree(response.body());

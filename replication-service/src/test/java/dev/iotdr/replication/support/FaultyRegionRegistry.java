@@ -9,7 +9,6 @@ import dev.iotdr.shared.domain.ThingAttributes;
 import dev.iotdr.shared.domain.ThingGroupName;
 import dev.iotdr.shared.domain.ThingName;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,7 +113,7 @@ public final class FaultyRegionRegistry implements RegionRegistry {
     }
 
     @Override
-    public List<ThingName> fleetThings() {
-        return real.fleetThings();
+    public ThingPage fleetThings(Optional<String> token) {
+        return real.fleetThings(token);
     }
 }

@@ -152,8 +152,14 @@ public final class InMemoryIot implements RegionRegistry {
     }
 
     @Override
-    public synchronized List<ThingName> fleetThings() {
-        return List.copyOf(things.keySet());
+    public synchronized ThingPage fleetThings(Optional<String> token) {
+        List<ThingName> names = things.keySet().stream()
+                .sorted(java.util.Comparator.comparing(ThingName::value))
+                .toList();
+        int from = token.map(Integer::parseInt).orElse(0);
+        int to = Math.min(names.size(), from + 2);
+        return new ThingPage(
+                names.subList(from, to), to < names.size() ? Optional.of(Integer.toString(to)) : Optional.empty());
     }
 
     private Thing requireThing(ThingName thing) {

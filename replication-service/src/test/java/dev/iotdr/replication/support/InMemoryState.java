@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /** A region's device table, applied versions and dead letters, in memory, with the stores' conditions. */
 public final class InMemoryState implements LocalDeviceTable, AppliedVersions, DeadLetters {
     private final Map<DeviceId, DeviceRecord> table = new ConcurrentHashMap<>();
     private final Map<DeviceId, Long> applied = new ConcurrentHashMap<>();
     private final Map<DeviceId, ParkedRecord> parked = new ConcurrentHashMap<>();
+    private final List<DeviceRecord> offered = new ArrayList<>();
 
     @Override
     public Optional<DeviceRecord> find(DeviceId device) {
@@ -25,6 +25,7 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
 
     @Override
     public synchronized boolean copyIfNewer(DeviceRecord record) {
+        offered.add(record);
         DeviceRecord current = table.get(record.deviceId());
         if (current == null || current.version() < record.version()) {
             table.put(record.deviceId(), record);
@@ -33,9 +34,16 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
         return false;
     }
 
-    @Override
-    public void forEach(Consumer<DeviceRecord> action) {
-        List.copyOf(table.values()).forEach(action);
+    /** Every record, for tests and the in-memory segments. */
+    public List<DeviceRecord> records() {
+        return table.values().stream()
+                .sorted(java.util.Comparator.comparing(r -> r.deviceId().value()))
+                .toList();
+    }
+
+    /** Every (device, version) offered to {@link #copyIfNewer}, in the order offered. */
+    public synchronized List<DeviceRecord> offered() {
+        return List.copyOf(offered);
     }
 
     @Override
@@ -69,9 +77,25 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
         parked.put(record.deviceId(), record);
     }
 
-    @Override
+    /** Every parked record. */
     public List<ParkedRecord> all() {
         return new ArrayList<>(parked.values());
+    }
+
+    @Override
+    public Page page(Optional<DeviceId> after, int limit) {
+        List<ParkedRecord> sorted = parked.values().stream()
+                .sorted(java.util.Comparator.comparing(r -> r.deviceId().value()))
+                .filter(r -> after.isEmpty()
+                        || r.deviceId().value().compareTo(after.get().value()) > 0)
+                .toList();
+        List<ParkedRecord> page = sorted.subList(0, Math.min(limit, sorted.size()));
+        return new Page(page, sorted.size() > limit ? Optional.of(page.getLast().deviceId()) : Optional.empty());
+    }
+
+    @Override
+    public long count() {
+        return parked.size();
     }
 
     @Override

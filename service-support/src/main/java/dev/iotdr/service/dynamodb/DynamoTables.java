@@ -5,13 +5,16 @@ import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.contract.DeviceTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -20,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * Ensures tables idempotently: the device table (streamed with new and old images, the contract
- * replication reads), and each service's regional tables (keyed on one string, optionally with TTL). Until
+ * replication reads), and each service's regional tables (string keys, an optional sort key and sparse
+ * index, TTL). Until
  * CloudFormation templates own them, services do this at startup and when readiness finds them missing.
  */
 public final class DynamoTables {
@@ -36,12 +40,18 @@ public final class DynamoTables {
     }
 
     public void ensureDeviceTable(String table) {
-        ensure(table, DeviceTable.DEVICE_ID, true);
+        ensure(TableShape.hashOnly(table, DeviceTable.DEVICE_ID), true);
     }
 
     /** A regional table keyed on the string {@code hashKey}, with DynamoDB TTL on {@code ttlAttribute}. */
     public void ensureTableWithTtl(String table, String hashKey, String ttlAttribute) {
-        ensure(table, hashKey, false);
+        ensureTableWithTtl(TableShape.hashOnly(table, hashKey), ttlAttribute);
+    }
+
+    /** A regional table of {@code shape} (string keys, optional sort key and index), with TTL. */
+    public void ensureTableWithTtl(TableShape shape, String ttlAttribute) {
+        String table = shape.table();
+        ensure(shape, false);
         calls.run(AwsApi.DYNAMODB_UPDATE_TIME_TO_LIVE, () -> {
             try {
                 dynamo.updateTimeToLive(r -> r.tableName(table)
@@ -54,22 +64,35 @@ public final class DynamoTables {
         });
     }
 
-    private void ensure(String table, String hashKey, boolean streamed) {
+    private void ensure(TableShape shape, boolean streamed) {
+        String table = shape.table();
         if (!exists(table)) {
             try {
                 calls.run(
                         AwsApi.DYNAMODB_CREATE_TABLE,
                         () -> dynamo.createTable(r -> {
+                            java.util.Map<String, ScalarAttributeType> attributes = new java.util.LinkedHashMap<>();
+                            attributes.put(shape.hashKey(), ScalarAttributeType.S);
+                            shape.sortKey().ifPresent(sort -> attributes.put(sort, ScalarAttributeType.S));
+                            shape.index().ifPresent(index -> {
+                                attributes.put(index.hashKey(), ScalarAttributeType.S);
+                                attributes.put(index.sortKey(), ScalarAttributeType.N);
+                            });
                             r.tableName(table)
                                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                                    .attributeDefinitions(AttributeDefinition.builder()
-                                            .attributeName(hashKey)
-                                            .attributeType(ScalarAttributeType.S)
-                                            .build())
-                                    .keySchema(KeySchemaElement.builder()
-                                            .attributeName(hashKey)
-                                            .keyType(KeyType.HASH)
-                                            .build());
+                                    .attributeDefinitions(attributes.entrySet().stream()
+                                            .map(a -> AttributeDefinition.builder()
+                                                    .attributeName(a.getKey())
+                                                    .attributeType(a.getValue())
+                                                    .build())
+                                            .toList())
+                                    .keySchema(keys(shape.hashKey(), shape.sortKey()));
+                            shape.index()
+                                    .ifPresent(index -> r.globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                                            .indexName(index.name())
+                                            .keySchema(keys(index.hashKey(), java.util.Optional.of(index.sortKey())))
+                                            .projection(p -> p.projectionType(ProjectionType.ALL))
+                                            .build()));
                             if (streamed) {
                                 r.streamSpecification(
                                         s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
@@ -81,6 +104,19 @@ public final class DynamoTables {
             }
         }
         awaitActive(table);
+    }
+
+    private static List<KeySchemaElement> keys(String hash, java.util.Optional<String> sort) {
+        List<KeySchemaElement> keys = new java.util.ArrayList<>();
+        keys.add(KeySchemaElement.builder()
+                .attributeName(hash)
+                .keyType(KeyType.HASH)
+                .build());
+        sort.ifPresent(s -> keys.add(KeySchemaElement.builder()
+                .attributeName(s)
+                .keyType(KeyType.RANGE)
+                .build()));
+        return keys;
     }
 
     private boolean exists(String table) {

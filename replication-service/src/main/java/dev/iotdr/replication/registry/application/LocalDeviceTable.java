@@ -3,7 +3,6 @@ package dev.iotdr.replication.registry.application;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /** This region's device table: the truth replication makes the registry match. */
 public interface LocalDeviceTable {
@@ -18,7 +17,4 @@ public interface LocalDeviceTable {
      * @return whether the record was written
      */
     boolean copyIfNewer(DeviceRecord record);
-
-    /** Every record, in table order. */
-    void forEach(Consumer<DeviceRecord> action);
 }

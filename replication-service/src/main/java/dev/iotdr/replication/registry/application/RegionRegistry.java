@@ -50,8 +50,15 @@ public interface RegionRegistry {
 
     boolean policyAttached(PolicyName policy, String certificateArn);
 
-    /** Every thing of the fleet's thing type in this region. */
-    List<ThingName> fleetThings();
+    /** One page of the things of the fleet's thing type in this region, after {@code token} (none: first). */
+    ThingPage fleetThings(Optional<String> token);
+
+    /** Things of a page and the token of the next (none: last page). */
+    record ThingPage(List<ThingName> things, Optional<String> next) {
+        public ThingPage {
+            things = List.copyOf(things);
+        }
+    }
 
     /** A certificate's id and ARN in this region. */
     record RegisteredCertificate(CertificateId id, String arn) {}

@@ -11,6 +11,7 @@ import dev.iotdr.shared.domain.Region;
 import dev.iotdr.shared.domain.RetiredCertificate;
 import dev.iotdr.shared.domain.ThingName;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Makes this region's registry match a device's record, level-triggered: whatever record a stream event
@@ -25,6 +26,9 @@ import java.util.Optional;
  */
 public final class RegistryApplier implements ApplyRegistryRecord {
     private static final int MAX_ROUNDS = 5;
+    private static final int LOCK_STRIPES = 1024;
+
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
     private final RegionRegistry registry;
     private final LocalDeviceTable table;
@@ -36,6 +40,9 @@ public final class RegistryApplier implements ApplyRegistryRecord {
         this.table = table;
         this.applied = applied;
         this.self = self;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     @Override
@@ -49,6 +56,18 @@ public final class RegistryApplier implements ApplyRegistryRecord {
     }
 
     private ApplyOutcome apply(DeviceId device, boolean force) {
+        // One apply per device at a time in this process: a stream batch and a catch-up job that reach the
+        // same device serialize, and the second finds it applied instead of spending the quota again.
+        ReentrantLock lock = locks[Math.floorMod(device.value().hashCode(), LOCK_STRIPES)];
+        lock.lock();
+        try {
+            return applyLocked(device, force);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ApplyOutcome applyLocked(DeviceId device, boolean force) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<DeviceRecord> current = table.find(device);
             if (current.isEmpty()) {

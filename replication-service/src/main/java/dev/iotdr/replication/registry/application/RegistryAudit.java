@@ -2,9 +2,6 @@ package dev.iotdr.replication.registry.application;
 
 import dev.iotdr.replication.registry.application.RegionRegistry.CertificateView;
 import dev.iotdr.replication.registry.application.RegionRegistry.ThingView;
-import dev.iotdr.replication.registry.application.UseCases.ApplyRegistryRecord;
-import dev.iotdr.replication.registry.application.UseCases.AuditRegistry;
-import dev.iotdr.replication.registry.application.UseCases.AuditReport;
 import dev.iotdr.replication.registry.application.UseCases.CheckReadiness;
 import dev.iotdr.replication.registry.domain.Drift;
 import dev.iotdr.replication.registry.domain.DriftKind;
@@ -13,74 +10,25 @@ import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
-import dev.iotdr.shared.domain.ThingName;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Compares this region's device table with its registry, device by device, and optionally repairs what
- * differs by applying the record again (forced). Also answers whether one device is connect-ready here.
+ * Compares one device's record with this region's registry: the check an audit job runs per record, and
+ * the answer to whether one device is connect-ready here.
  */
-public final class RegistryAudit implements AuditRegistry, CheckReadiness {
+public final class RegistryAudit implements CheckReadiness {
     private final RegionRegistry registry;
     private final LocalDeviceTable table;
     private final AppliedVersions applied;
-    private final ApplyRegistryRecord applier;
     private final Region self;
-    private final Clock clock;
-    private final AtomicReference<AuditReport> last = new AtomicReference<>();
 
-    public RegistryAudit(
-            RegionRegistry registry,
-            LocalDeviceTable table,
-            AppliedVersions applied,
-            ApplyRegistryRecord applier,
-            Region self,
-            Clock clock) {
+    public RegistryAudit(RegionRegistry registry, LocalDeviceTable table, AppliedVersions applied, Region self) {
         this.registry = registry;
         this.table = table;
         this.applied = applied;
-        this.applier = applier;
         this.self = self;
-        this.clock = clock;
-    }
-
-    @Override
-    public AuditReport audit(boolean repair) {
-        List<Drift> drift = new ArrayList<>();
-        Set<ThingName> recorded = new HashSet<>();
-        int[] checked = {0};
-        int[] repaired = {0};
-        table.forEach(record -> {
-            checked[0]++;
-            recorded.add(record.thingName());
-            List<Drift> found = check(record);
-            drift.addAll(found);
-            if (repair && !found.isEmpty()) {
-                applier.applyForced(record.deviceId());
-                repaired[0]++;
-            }
-        });
-        for (ThingName thing : registry.fleetThings()) {
-            if (!recorded.contains(thing)) {
-                // No record at all: maybe an onboarding in flight here (its thing exists before its record).
-                // Reported, never deleted by a repair; the onboarding saga's own sweeper owns it.
-                drift.add(new Drift(thing.value(), DriftKind.EXTRA, "thing has no record in this region's table"));
-            }
-        }
-        AuditReport report = new AuditReport(clock.instant(), checked[0], drift, repaired[0]);
-        last.set(report);
-        return report;
-    }
-
-    /** The last audit's report, if any ran since start. */
-    public Optional<AuditReport> lastReport() {
-        return Optional.ofNullable(last.get());
     }
 
     @Override
@@ -98,7 +46,8 @@ public final class RegistryAudit implements AuditRegistry, CheckReadiness {
                 device.value(), self.code(), problems.isEmpty(), record.get().version(), problems);
     }
 
-    private List<Drift> check(DeviceRecord record) {
+    /** Where the registry differs from {@code record}; empty when it matches. */
+    List<Drift> check(DeviceRecord record) {
         List<Drift> drift = new ArrayList<>();
         String id = record.deviceId().value();
         Optional<ThingView> thing = registry.describeThing(record.thingName());

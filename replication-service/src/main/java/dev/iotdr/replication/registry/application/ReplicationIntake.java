@@ -6,7 +6,6 @@ import dev.iotdr.replication.registry.domain.ApplyOutcome;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * Where a device record read from a stream enters replication. In {@code TABLE_COPY} mode (the local
@@ -59,12 +58,7 @@ public final class ReplicationIntake {
             table.copyIfNewer(record);
         }
         ApplyOutcome outcome = applier.apply(record.deviceId());
-        Instant now = clock.instant();
-        progress.source(source)
-                .recorded(
-                        outcome,
-                        Math.max(0, now.toEpochMilli() - record.updatedAt().toEpochMilli()),
-                        now);
+        progress.source(source).recorded(outcome, clock.instant());
         return outcome;
     }
 

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How replication from each source region is doing, since this instance started: the lag of the newest
- * applied record, counts by outcome, records read but not yet applied. In memory; the status API and the
- * metrics read it.
+ * What this instance did per source region since it started: counts by outcome and the last apply. In
+ * memory, per instance (metrics add them up across instances); the lag that decisions use is shared and
+ * durable ({@code stream.application.ReplicationLag}), never this.
  */
 public final class ReplicationProgress {
     private final Map<Region, Source> sources = new ConcurrentHashMap<>();
@@ -24,41 +24,20 @@ public final class ReplicationProgress {
         return Map.copyOf(sources);
     }
 
-    /** Counters and the newest applied record of one source region. */
+    /** Counters of one source region on this instance. */
     public static final class Source {
         private final AtomicLong applied = new AtomicLong();
         private final AtomicLong skipped = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
         private final AtomicLong parked = new AtomicLong();
-        private final AtomicLong backlog = new AtomicLong();
-        private volatile long lagMillis = -1;
-        private volatile boolean caughtUp;
         private volatile Instant lastAppliedAt;
 
-        /**
-         * The last successful poll found nothing new to read (true) or read records (false). A poll that
-         * could not reach the source says nothing and leaves it as it was.
-         */
-        public void caughtUp(boolean value) {
-            caughtUp = value;
-        }
-
-        public boolean isCaughtUp() {
-            return caughtUp;
-        }
-
-        /** The lag that matters for an RPO decision: 0 once caught up, else the newest applied record's lag. */
-        public long effectiveLagMillis() {
-            return caughtUp ? 0 : lagMillis;
-        }
-
-        public void recorded(ApplyOutcome outcome, long lag, Instant at) {
+        public void recorded(ApplyOutcome outcome, Instant at) {
             if (outcome == ApplyOutcome.APPLIED) {
                 applied.incrementAndGet();
             } else {
                 skipped.incrementAndGet();
             }
-            lagMillis = lag;
             lastAppliedAt = at;
         }
 
@@ -68,10 +47,6 @@ public final class ReplicationProgress {
 
         public void parked() {
             parked.incrementAndGet();
-        }
-
-        public void backlog(long records) {
-            backlog.set(records);
         }
 
         public long applied() {
@@ -88,15 +63,6 @@ public final class ReplicationProgress {
 
         public long parkedCount() {
             return parked.get();
-        }
-
-        public long backlog() {
-            return backlog.get();
-        }
-
-        /** The lag of the newest applied record in ms, or -1 before the first. */
-        public long lagMillis() {
-            return lagMillis;
         }
 
         public Optional<Instant> lastAppliedAt() {

@@ -1,12 +1,12 @@
 package dev.iotdr.replication.registry.application;
 
 import dev.iotdr.replication.registry.domain.ApplyOutcome;
-import dev.iotdr.replication.registry.domain.Drift;
+import dev.iotdr.replication.registry.domain.Job;
+import dev.iotdr.replication.registry.domain.JobKind;
 import dev.iotdr.replication.registry.domain.Readiness;
 import dev.iotdr.shared.domain.DeviceId;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The incoming ports of replication, with their results. */
 public final class UseCases {
@@ -20,9 +20,19 @@ public final class UseCases {
         ApplyOutcome applyForced(DeviceId device);
     }
 
-    /** Compares the table with the registry; repairs what differs if asked. */
-    public interface AuditRegistry {
-        AuditReport audit(boolean repair);
+    /**
+     * Starts an audit (optionally repairing) or a re-sync as a resumable job; a catch-up already running
+     * is returned instead of a second one.
+     */
+    public interface StartJob {
+        Job start(JobKind kind);
+    }
+
+    /** Reads jobs and their progress. */
+    public interface ReadJobs {
+        Optional<Job> find(String id);
+
+        List<Job> recent(int limit);
     }
 
     /** Whether one device could connect to this region now. */
@@ -35,25 +45,6 @@ public final class UseCases {
         RedriveReport redrive();
     }
 
-    /** Rebuilds this region's registry (and, in table-copy mode, its table) from scratch, quota-bound. */
-    public interface ResyncRegion {
-        ResyncReport resync();
-    }
-
-    /** What an audit found (and repaired). */
-    public record AuditReport(Instant at, int devicesChecked, List<Drift> drift, int repaired) {
-        public AuditReport {
-            drift = List.copyOf(drift);
-        }
-    }
-
     /** What a re-drive did. */
     public record RedriveReport(int redriven, int stillFailing) {}
-
-    /** What a re-sync did and how fast. */
-    public record ResyncReport(int recordsCopied, int devicesApplied, int failed, Duration took) {
-        public double devicesPerSecond() {
-            return devicesApplied / Math.max(1e-9, took.toNanos() / 1e9);
-        }
-    }
 }

@@ -44,7 +44,8 @@ public class HttpConfiguration {
         return new HttpReplicationLag(
                 urls(failover, false),
                 () -> tokens == null ? "" : tokens.get(),
-                failover.probeTimeout().multipliedBy(2));
+                failover.probeTimeout().multipliedBy(2),
+                failover.auditWithin());
     }
 
     private static Map<Region, URI> urls(FailoverProperties failover, boolean onboarding) {

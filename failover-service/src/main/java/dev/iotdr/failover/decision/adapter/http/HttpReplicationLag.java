@@ -15,9 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a region's replication status from its replication service. The lag is the largest, over its
- * source regions, of the effective lag: 0 for a source whose reader is caught up (its last poll found
- * nothing new), else the newest applied record's lag; unknown if a source applied nothing and is not caught
- * up.
+ * source regions, of the shared lag (the age of the oldest record that may not be applied there, which
+ * grows while its reader fails); unknown when any source's lag is unknown or the service cannot answer.
+ * Drift comes from an audit job, waited for at most a bounded time.
  */
 final class HttpReplicationLag implements ReplicationLag {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -26,11 +26,13 @@ final class HttpReplicationLag implements ReplicationLag {
     private final Supplier<String> token;
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration auditWithin;
 
-    HttpReplicationLag(Map<Region, URI> replication, Supplier<String> token, Duration timeout) {
+    HttpReplicationLag(Map<Region, URI> replication, Supplier<String> token, Duration timeout, Duration auditWithin) {
         this.replication = Map.copyOf(replication);
         this.token = token;
         this.timeout = timeout;
+        this.auditWithin = auditWithin;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
@@ -39,11 +41,11 @@ final class HttpReplicationLag implements ReplicationLag {
         return call(region, "GET", "/v1/replication/status", null).flatMap(status -> {
             long worst = 0;
             for (JsonNode source : status.get("sources")) {
-                long lag = source.get("effectiveLagMillis").asLong();
-                if (lag < 0) {
-                    return Optional.empty(); // nothing applied yet and not caught up: unknown
+                JsonNode lag = source.get("lagMillis");
+                if (lag == null || lag.isNull()) {
+                    return Optional.empty(); // unknown (the status says why in lagUnknownBecause)
                 }
-                worst = Math.max(worst, lag);
+                worst = Math.max(worst, lag.asLong());
             }
             return Optional.of(Duration.ofMillis(worst));
         });
@@ -51,8 +53,28 @@ final class HttpReplicationLag implements ReplicationLag {
 
     @Override
     public Optional<Integer> driftOf(Region region) {
-        return call(region, "POST", "/v1/replication/audit", "{\"repair\":false}")
-                .map(report -> report.get("drift").size());
+        Optional<JsonNode> started = call(region, "POST", "/v1/replication/audit", "{\"repair\":false}");
+        if (started.isEmpty()) {
+            return Optional.empty();
+        }
+        String job = started.get().get("id").asString();
+        long deadline = System.nanoTime() + auditWithin.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<JsonNode> seen = call(region, "GET", "/v1/replication/jobs/" + job, null);
+            if (seen.isPresent() && !"RUNNING".equals(seen.get().get("state").asString())) {
+                return "SUCCEEDED".equals(seen.get().get("state").asString())
+                        ? Optional.of(
+                                (int) seen.get().get("counts").get("drift").asLong())
+                        : Optional.empty();
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty(); // the audit did not finish in time: unknown, not "no drift"
     }
 
     private Optional<JsonNode> call(Region region, String method, String path, String body) {
@@ -61,7 +83,7 @@ final class HttpReplicationLag implements ReplicationLag {
             return Optional.empty();
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(path.contains("audit") ? Duration.ofMinutes(10) : timeout)
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + token.get());
         if (body != null) {
             request.header("Content-Type", "application/json")
@@ -71,7 +93,7 @@ final class HttpReplicationLag implements ReplicationLag {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+            return response.statusCode() / 100 == 2 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

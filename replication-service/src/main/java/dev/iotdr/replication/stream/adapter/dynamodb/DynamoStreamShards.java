@@ -4,13 +4,15 @@ import dev.iotdr.replication.stream.application.StreamShards;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.contract.DeviceItemCodec;
+import dev.iotdr.shared.domain.DeviceRecord;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
@@ -19,8 +21,6 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /** {@link StreamShards} on a source region's DynamoDB table and its stream. */
 final class DynamoStreamShards implements StreamShards {
-    private static final Logger log = LoggerFactory.getLogger(DynamoStreamShards.class);
-
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
     private final GuardedAwsCalls calls;
@@ -67,45 +67,66 @@ final class DynamoStreamShards implements StreamShards {
 
     @Override
     public String iterator(String streamArn, String shardId, Optional<String> checkpoint) {
-        if (checkpoint.isPresent()) {
-            try {
-                return calls.call(
-                                AwsApi.STREAMS_GET_SHARD_ITERATOR,
-                                () -> streams.getShardIterator(r -> r.streamArn(streamArn)
-                                        .shardId(shardId)
-                                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                                        .sequenceNumber(checkpoint.get())))
-                        .shardIterator();
-            } catch (TrimmedDataAccessException trimmed) {
-                // Older than the stream's 24 h retention: read what is left; a re-sync covers the gap.
-                log.warn(
-                        "checkpoint {} of shard {} is trimmed; reading from the oldest record",
-                        checkpoint.get(),
-                        shardId);
-            }
+        if (checkpoint.isEmpty()) {
+            return oldestIterator(streamArn, shardId);
         }
-        return calls.call(
-                        AwsApi.STREAMS_GET_SHARD_ITERATOR,
-                        () -> streams.getShardIterator(r -> r.streamArn(streamArn)
-                                .shardId(shardId)
-                                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)))
-                .shardIterator();
+        try {
+            return calls.call(
+                            AwsApi.STREAMS_GET_SHARD_ITERATOR,
+                            () -> streams.getShardIterator(r -> r.streamArn(streamArn)
+                                    .shardId(shardId)
+                                    .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                    .sequenceNumber(checkpoint.get())))
+                    .shardIterator();
+        } catch (TrimmedDataAccessException trimmed) {
+            throw new CheckpointTrimmedException(
+                    "checkpoint " + checkpoint.get() + " of shard " + shardId + " is past the stream's retention",
+                    trimmed);
+        } catch (ResourceNotFoundException gone) {
+            throw new ShardGoneException("shard " + shardId + " of " + streamArn + " is gone", gone);
+        }
+    }
+
+    @Override
+    public String oldestIterator(String streamArn, String shardId) {
+        try {
+            return calls.call(
+                            AwsApi.STREAMS_GET_SHARD_ITERATOR,
+                            () -> streams.getShardIterator(r -> r.streamArn(streamArn)
+                                    .shardId(shardId)
+                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)))
+                    .shardIterator();
+        } catch (ResourceNotFoundException gone) {
+            throw new ShardGoneException("shard " + shardId + " of " + streamArn + " is gone", gone);
+        }
     }
 
     @Override
     public Batch read(String iterator, int limit) {
-        GetRecordsResponse response = calls.call(
-                AwsApi.STREAMS_GET_RECORDS,
-                () -> streams.getRecords(r -> r.shardIterator(iterator).limit(limit)));
-        List<StreamedRecord> records = response.records().stream()
-                .map(record -> new StreamedRecord(
-                        record.dynamodb().sequenceNumber(),
-                        record.dynamodb().hasNewImage()
-                                        && !record.dynamodb().newImage().isEmpty()
-                                ? Optional.of(DeviceItemCodec.fromItem(
-                                        record.dynamodb().newImage()))
-                                : Optional.empty()))
-                .toList();
+        GetRecordsResponse response;
+        try {
+            response = calls.call(
+                    AwsApi.STREAMS_GET_RECORDS,
+                    () -> streams.getRecords(r -> r.shardIterator(iterator).limit(limit)));
+        } catch (ExpiredIteratorException expired) {
+            throw new IteratorExpiredException("shard iterator expired", expired);
+        } catch (ResourceNotFoundException gone) {
+            throw new ShardGoneException("the shard of an iterator is gone", gone);
+        } catch (TrimmedDataAccessException trimmed) {
+            throw new IteratorExpiredException("the iterator points past the stream's retention", trimmed);
+        }
+        List<StreamedRecord> records = new ArrayList<>();
+        for (Record record : response.records()) {
+            Optional<DeviceRecord> image = record.dynamodb().hasNewImage()
+                            && !record.dynamodb().newImage().isEmpty()
+                    ? Optional.of(DeviceItemCodec.fromItem(record.dynamodb().newImage()))
+                    : Optional.empty();
+            // The stream's own write time; the record's updatedAt (origin's clock) only if the stream has none.
+            Instant createdAt = Optional.ofNullable(record.dynamodb().approximateCreationDateTime())
+                    .or(() -> image.map(DeviceRecord::updatedAt))
+                    .orElse(Instant.EPOCH);
+            records.add(new StreamedRecord(record.dynamodb().sequenceNumber(), createdAt, image));
+        }
         return new Batch(records, Optional.ofNullable(response.nextShardIterator()));
     }
 }

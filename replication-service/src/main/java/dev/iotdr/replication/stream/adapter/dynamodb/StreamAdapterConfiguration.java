@@ -2,6 +2,9 @@ package dev.iotdr.replication.stream.adapter.dynamodb;
 
 import dev.iotdr.replication.config.ReplicationProperties;
 import dev.iotdr.replication.registry.application.ReplicationIntake;
+import dev.iotdr.replication.stream.application.ShardLeases;
+import dev.iotdr.replication.stream.application.SourceReads;
+import dev.iotdr.replication.stream.application.StreamGaps;
 import dev.iotdr.replication.stream.application.StreamReplicator;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.config.RegionProperties;
@@ -28,12 +31,19 @@ public class StreamAdapterConfiguration {
             RegionProperties region,
             ReplicationProperties replication,
             ReplicationIntake intake,
+            ShardLeases leases,
+            SourceReads reads,
+            StreamGaps gaps,
             Clock clock) {
         List<Region> sources = replication.mode() == ReplicationIntake.Mode.TABLE_COPY
                 ? region.regionTopology().others(region.self())
                 : List.of(region.self());
-        DynamoShardLeases leases =
-                new DynamoShardLeases(clients.dynamoDb(region.self()), calls, replication.stateTable());
+        StreamReplicator.Settings settings = new StreamReplicator.Settings(
+                replication.worker(),
+                replication.leaseDuration(),
+                replication.attemptsBeforeParking(),
+                replication.applyConcurrency(),
+                replication.streamRetention());
         return sources.stream()
                 .map(source -> new StreamReplicator(
                         source,
@@ -43,11 +53,11 @@ public class StreamAdapterConfiguration {
                                 sourceCalls,
                                 replication.deviceTable()),
                         leases,
+                        reads,
                         intake,
-                        replication.worker(),
-                        replication.leaseDuration(),
-                        replication.attemptsBeforeParking(),
-                        clock))
+                        settings,
+                        clock,
+                        gaps))
                 .toList();
     }
 }

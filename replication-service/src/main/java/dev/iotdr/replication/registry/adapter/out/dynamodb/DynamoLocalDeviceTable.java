@@ -1,11 +1,10 @@
 package dev.iotdr.replication.registry.adapter.out.dynamodb;
 
+import dev.iotdr.replication.registry.application.DeviceTableSegments;
 import dev.iotdr.replication.registry.application.LocalDeviceTable;
-import dev.iotdr.replication.registry.application.RemoteDeviceTables;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.dynamodb.DeviceItems;
-import dev.iotdr.service.dynamodb.DynamoScans;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DeviceTable;
 import dev.iotdr.shared.domain.DeviceId;
@@ -13,15 +12,15 @@ import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * A region's device table: this region's ({@link LocalDeviceTable}), or, through {@link Remote}, another
- * region's read in full for a re-sync.
+ * This region's device table ({@link LocalDeviceTable}), and any region's read in scan segments for jobs
+ * ({@link Segments}).
  */
 final class DynamoLocalDeviceTable implements LocalDeviceTable {
     private final DynamoDbClient dynamo;
@@ -57,34 +56,50 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
         }
     }
 
-    @Override
-    public void forEach(Consumer<DeviceRecord> action) {
-        scan(dynamo, calls, table, action);
-    }
-
-    static void scan(DynamoDbClient dynamo, GuardedAwsCalls calls, String table, Consumer<DeviceRecord> action) {
-        DynamoScans.forEach(
-                dynamo,
-                calls,
-                request -> request.tableName(table).consistentRead(true),
-                item -> action.accept(DeviceItemCodec.fromItem(item)));
-    }
-
-    /** Other regions' device tables, by region. */
-    static final class Remote implements RemoteDeviceTables {
+    /** Device tables read in parallel scan segments: this region's or another's (a re-sync's source). */
+    static final class Segments implements DeviceTableSegments {
         private final Function<Region, DynamoDbClient> clients;
-        private final GuardedAwsCalls calls;
+        private final Region self;
+        private final GuardedAwsCalls localCalls;
+        private final GuardedAwsCalls remoteCalls;
         private final String table;
 
-        Remote(Function<Region, DynamoDbClient> clients, GuardedAwsCalls calls, String table) {
+        Segments(
+                Function<Region, DynamoDbClient> clients,
+                Region self,
+                GuardedAwsCalls localCalls,
+                GuardedAwsCalls remoteCalls,
+                String table) {
             this.clients = clients;
-            this.calls = calls;
+            this.self = self;
+            this.localCalls = localCalls;
+            this.remoteCalls = remoteCalls;
             this.table = table;
         }
 
         @Override
-        public void forEach(Region region, Consumer<DeviceRecord> action) {
-            scan(clients.apply(region), calls, table, action);
+        public Page page(Optional<Region> region, int segment, int total, Optional<String> after, int limit) {
+            DynamoDbClient dynamo = clients.apply(region.orElse(self));
+            GuardedAwsCalls calls = region.isPresent() && !region.get().equals(self) ? remoteCalls : localCalls;
+            ScanResponse response = calls.call(
+                    AwsApi.DYNAMODB_SCAN,
+                    () -> dynamo.scan(r -> {
+                        r.tableName(table)
+                                .consistentRead(true)
+                                .segment(segment)
+                                .totalSegments(total)
+                                .limit(limit);
+                        after.ifPresent(
+                                key -> r.exclusiveStartKey(Map.of(DeviceTable.DEVICE_ID, AttributeValue.fromS(key))));
+                    }));
+            return new Page(
+                    response.items().stream().map(DeviceItemCodec::fromItem).toList(),
+                    response.hasLastEvaluatedKey()
+                                    && !response.lastEvaluatedKey().isEmpty()
+                            ? Optional.of(response.lastEvaluatedKey()
+                                    .get(DeviceTable.DEVICE_ID)
+                                    .s())
+                            : Optional.empty());
         }
     }
 }

@@ -1,26 +1,33 @@
 package dev.iotdr.replication.registry.adapter.out.dynamodb;
 
+import static dev.iotdr.replication.registry.adapter.out.dynamodb.ReplicationStateTable.PK;
+import static dev.iotdr.replication.registry.adapter.out.dynamodb.ReplicationStateTable.SK;
+import static dev.iotdr.replication.registry.adapter.out.dynamodb.ReplicationStateTable.n;
+import static dev.iotdr.replication.registry.adapter.out.dynamodb.ReplicationStateTable.s;
+
 import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetters;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
-import dev.iotdr.service.dynamodb.DynamoScans;
 import dev.iotdr.shared.domain.DeviceId;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Replication's own regional state in one table keyed on {@code pk}: {@code applied#<device>} holds the
- * applied version (moves only forward), {@code parked#<device>} a dead letter. Shard leases live there
- * too ({@code lease#...}, see the stream adapter).
+ * Applied versions, dead letters (with their count) and the state's epoch in this region's
+ * replication-state table (layout: {@link ReplicationStateTable}).
  */
 final class DynamoReplicationState implements AppliedVersions, DeadLetters {
-    static final String PK = "pk";
+    private static final int MAX_CAUSE = 2000;
 
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
@@ -38,7 +45,7 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
         var response = calls.call(
                 AwsApi.DYNAMODB_GET_ITEM,
                 () -> dynamo.getItem(r -> r.tableName(table)
-                        .key(Map.of(PK, AttributeValue.fromS("applied#" + device.value())))
+                        .key(ReplicationStateTable.applied(device))
                         .consistentRead(true)));
         return response.hasItem() && response.item().containsKey("version")
                 ? Long.parseLong(response.item().get("version").n())
@@ -47,19 +54,16 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
 
     @Override
     public boolean advance(DeviceId device, long version) {
+        Map<String, AttributeValue> item = new HashMap<>(ReplicationStateTable.applied(device));
+        item.put("version", n(version));
         try {
             calls.run(
                     AwsApi.DYNAMODB_PUT_ITEM,
                     () -> dynamo.putItem(r -> r.tableName(table)
-                            .item(Map.of(
-                                    PK,
-                                    AttributeValue.fromS("applied#" + device.value()),
-                                    "version",
-                                    AttributeValue.fromN(Long.toString(version))))
+                            .item(item)
                             .conditionExpression("attribute_not_exists(#pk) OR #version < :version")
                             .expressionAttributeNames(Map.of("#pk", PK, "#version", "version"))
-                            .expressionAttributeValues(
-                                    Map.of(":version", AttributeValue.fromN(Long.toString(version))))));
+                            .expressionAttributeValues(Map.of(":version", n(version)))));
             return true;
         } catch (ConditionalCheckFailedException notNewer) {
             return false;
@@ -73,12 +77,13 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
             return known;
         }
         Instant now = Instant.now();
+        Map<String, AttributeValue> item = new HashMap<>(ReplicationStateTable.epoch());
+        item.put("since", s(now.toString()));
         try {
             calls.run(
                     AwsApi.DYNAMODB_PUT_ITEM,
                     () -> dynamo.putItem(r -> r.tableName(table)
-                            .item(Map.of(
-                                    PK, AttributeValue.fromS("epoch"), "since", AttributeValue.fromS(now.toString())))
+                            .item(item)
                             .conditionExpression("attribute_not_exists(#pk)")
                             .expressionAttributeNames(Map.of("#pk", PK))));
             since = now;
@@ -86,7 +91,7 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
             since = Instant.parse(calls.call(
                             AwsApi.DYNAMODB_GET_ITEM,
                             () -> dynamo.getItem(r -> r.tableName(table)
-                                    .key(Map.of(PK, AttributeValue.fromS("epoch")))
+                                    .key(ReplicationStateTable.epoch())
                                     .consistentRead(true)))
                     .item()
                     .get("since")
@@ -100,58 +105,119 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
         since = null;
     }
 
+    /**
+     * A new dead letter and the counter move in one transaction; a device parked again only replaces its
+     * item (the counter already counts it).
+     */
     @Override
     public void park(ParkedRecord record) {
-        calls.run(
-                AwsApi.DYNAMODB_PUT_ITEM,
-                () -> dynamo.putItem(r -> r.tableName(table)
-                        .item(Map.of(
-                                PK,
-                                AttributeValue.fromS(
-                                        "parked#" + record.deviceId().value()),
-                                "deviceId",
-                                AttributeValue.fromS(record.deviceId().value()),
-                                "version",
-                                AttributeValue.fromN(Long.toString(record.version())),
-                                "sourceRegion",
-                                AttributeValue.fromS(record.sourceRegion()),
-                                "cause",
-                                AttributeValue.fromS(
-                                        record.cause().length() > 2000
-                                                ? record.cause().substring(0, 2000)
-                                                : record.cause()),
-                                "attempts",
-                                AttributeValue.fromN(Integer.toString(record.attempts())),
-                                "parkedAt",
-                                AttributeValue.fromS(record.parkedAt().toString())))));
+        Map<String, AttributeValue> item = new HashMap<>(ReplicationStateTable.parked(record.deviceId()));
+        item.put("deviceId", s(record.deviceId().value()));
+        item.put("version", n(record.version()));
+        item.put("sourceRegion", s(record.sourceRegion()));
+        item.put(
+                "cause",
+                s(record.cause().length() > MAX_CAUSE ? record.cause().substring(0, MAX_CAUSE) : record.cause()));
+        item.put("attempts", n(record.attempts()));
+        item.put("parkedAt", s(record.parkedAt().toString()));
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_TRANSACT_WRITE_ITEMS,
+                    () -> dynamo.transactWriteItems(r -> r.transactItems(
+                            TransactWriteItem.builder()
+                                    .put(p -> p.tableName(table)
+                                            .item(item)
+                                            .conditionExpression("attribute_not_exists(#pk)")
+                                            .expressionAttributeNames(Map.of("#pk", PK)))
+                                    .build(),
+                            counter(1))));
+        } catch (TransactionCanceledException cancelled) {
+            if (!conditionFailed(cancelled)) {
+                throw cancelled;
+            }
+            // parked before: replace the item; the count stays
+            calls.run(
+                    AwsApi.DYNAMODB_PUT_ITEM,
+                    () -> dynamo.putItem(r -> r.tableName(table).item(item)));
+        }
     }
 
     @Override
-    public List<ParkedRecord> all() {
-        List<ParkedRecord> parked = new ArrayList<>();
-        DynamoScans.forEach(
-                dynamo,
-                calls,
-                request -> request.tableName(table)
-                        .consistentRead(true)
-                        .filterExpression("begins_with(#pk, :prefix)")
-                        .expressionAttributeNames(Map.of("#pk", PK))
-                        .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS("parked#"))),
-                item -> parked.add(new ParkedRecord(
+    public void remove(DeviceId device) {
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_TRANSACT_WRITE_ITEMS,
+                    () -> dynamo.transactWriteItems(r -> r.transactItems(
+                            TransactWriteItem.builder()
+                                    .delete(d -> d.tableName(table)
+                                            .key(ReplicationStateTable.parked(device))
+                                            .conditionExpression("attribute_exists(#pk)")
+                                            .expressionAttributeNames(Map.of("#pk", PK)))
+                                    .build(),
+                            counter(-1))));
+        } catch (TransactionCanceledException cancelled) {
+            if (!conditionFailed(cancelled)) {
+                throw cancelled;
+            }
+            // not parked: nothing to remove
+        }
+    }
+
+    private TransactWriteItem counter(long delta) {
+        return TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(ReplicationStateTable.parkedCounter())
+                        .updateExpression("ADD #count :delta")
+                        .expressionAttributeNames(Map.of("#count", "count"))
+                        .expressionAttributeValues(Map.of(":delta", n(delta))))
+                .build();
+    }
+
+    private static boolean conditionFailed(TransactionCanceledException cancelled) {
+        return cancelled.hasCancellationReasons()
+                && cancelled.cancellationReasons().stream()
+                        .map(CancellationReason::code)
+                        .anyMatch("ConditionalCheckFailed"::equals);
+    }
+
+    @Override
+    public long count() {
+        var response = calls.call(
+                AwsApi.DYNAMODB_GET_ITEM,
+                () -> dynamo.getItem(r -> r.tableName(table)
+                        .key(ReplicationStateTable.parkedCounter())
+                        .consistentRead(true)));
+        return response.hasItem() && response.item().containsKey("count")
+                ? Math.max(0, Long.parseLong(response.item().get("count").n()))
+                : 0;
+    }
+
+    @Override
+    public Page page(Optional<DeviceId> after, int limit) {
+        var response = calls.call(
+                AwsApi.DYNAMODB_QUERY,
+                () -> dynamo.query(r -> {
+                    r.tableName(table)
+                            .consistentRead(true)
+                            .keyConditionExpression("#pk = :pk")
+                            .expressionAttributeNames(Map.of("#pk", PK))
+                            .expressionAttributeValues(Map.of(":pk", s("parked")))
+                            .limit(limit);
+                    after.ifPresent(device -> r.exclusiveStartKey(ReplicationStateTable.parked(device)));
+                }));
+        List<ParkedRecord> records = response.items().stream()
+                .map(item -> new ParkedRecord(
                         DeviceId.of(item.get("deviceId").s()),
                         Long.parseLong(item.get("version").n()),
                         item.get("sourceRegion").s(),
                         item.get("cause").s(),
                         Integer.parseInt(item.get("attempts").n()),
-                        Instant.parse(item.get("parkedAt").s()))));
-        return parked;
-    }
-
-    @Override
-    public void remove(DeviceId device) {
-        calls.run(
-                AwsApi.DYNAMODB_DELETE_ITEM,
-                () -> dynamo.deleteItem(
-                        r -> r.tableName(table).key(Map.of(PK, AttributeValue.fromS("parked#" + device.value())))));
+                        Instant.parse(item.get("parkedAt").s())))
+                .toList();
+        Optional<DeviceId> next = response.hasLastEvaluatedKey()
+                        && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(DeviceId.of(response.lastEvaluatedKey().get(SK).s()))
+                : Optional.empty();
+        return new Page(records, next);
     }
 }

@@ -3,8 +3,11 @@ package dev.iotdr.replication.registry.adapter.out.dynamodb;
 import dev.iotdr.replication.config.ReplicationProperties;
 import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetters;
+import dev.iotdr.replication.registry.application.DeviceTableSegments;
+import dev.iotdr.replication.registry.application.Jobs;
 import dev.iotdr.replication.registry.application.LocalDeviceTable;
-import dev.iotdr.replication.registry.application.RemoteDeviceTables;
+import dev.iotdr.replication.stream.application.ShardLeases;
+import dev.iotdr.replication.stream.application.SourceReads;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.service.config.RegionResources;
@@ -29,11 +32,23 @@ public class DynamoStateConfiguration {
 
     /** Other regions' tables go through their own call guard: an outage there must not open this region's breaker. */
     @Bean
-    RemoteDeviceTables remoteDeviceTables(
+    DeviceTableSegments deviceTableSegments(
             RegionalAwsClients clients,
+            GuardedAwsCalls calls,
             @Qualifier("sourceCalls") GuardedAwsCalls sourceCalls,
+            RegionProperties region,
             ReplicationProperties replication) {
-        return new DynamoLocalDeviceTable.Remote(clients::dynamoDb, sourceCalls, replication.deviceTable());
+        return new DynamoLocalDeviceTable.Segments(
+                clients::dynamoDb, region.self(), calls, sourceCalls, replication.deviceTable());
+    }
+
+    @Bean
+    Jobs jobs(
+            RegionalAwsClients clients,
+            GuardedAwsCalls calls,
+            RegionProperties region,
+            ReplicationProperties replication) {
+        return new DynamoJobs(clients.dynamoDb(region.self()), calls, replication.stateTable());
     }
 
     /** Serves both {@link AppliedVersions} and {@link DeadLetters}. */
@@ -44,6 +59,16 @@ public class DynamoStateConfiguration {
             RegionProperties region,
             ReplicationProperties replication) {
         return new DynamoReplicationState(clients.dynamoDb(region.self()), calls, replication.stateTable());
+    }
+
+    /** Serves both {@link ShardLeases} and {@link SourceReads}, in this region's state table. */
+    @Bean
+    DynamoShardLeases shardLeases(
+            RegionalAwsClients clients,
+            GuardedAwsCalls calls,
+            RegionProperties region,
+            ReplicationProperties replication) {
+        return new DynamoShardLeases(clients.dynamoDb(region.self()), calls, replication.stateTable());
     }
 
     @Bean
@@ -63,7 +88,8 @@ public class DynamoStateConfiguration {
             @Override
             public void ensure() {
                 tables.ensureDeviceTable(replication.deviceTable());
-                tables.ensureTableWithTtl(replication.stateTable(), DynamoReplicationState.PK, "ttl");
+                tables.ensureTableWithTtl(
+                        ReplicationStateTable.shape(replication.stateTable()), ReplicationStateTable.TTL);
                 state.forgetEpoch(); // a re-created table starts a new epoch
             }
         };

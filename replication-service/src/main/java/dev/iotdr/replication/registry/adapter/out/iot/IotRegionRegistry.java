@@ -195,12 +195,17 @@ final class IotRegionRegistry implements RegionRegistry {
     }
 
     @Override
-    public List<ThingName> fleetThings() {
-        return calls.call(
-                AwsApi.IOT_LIST_THINGS, () -> iot.listThingsPaginator(r -> r.thingTypeName(thingType)).things().stream()
+    public ThingPage fleetThings(Optional<String> token) {
+        var page = calls.call(
+                AwsApi.IOT_LIST_THINGS,
+                () -> iot.listThings(
+                        r -> r.thingTypeName(thingType).maxResults(250).nextToken(token.orElse(null))));
+        return new ThingPage(
+                page.things().stream()
                         .map(ThingAttribute::thingName)
                         .map(ThingName::of)
-                        .toList());
+                        .toList(),
+                Optional.ofNullable(page.nextToken()).filter(next -> !next.isEmpty()));
     }
 
     private Optional<DescribeThingResponse> describe(ThingName thing) {

@@ -1,0 +1,94 @@
+package dev.iotdr.replication.registry.adapter.out.dynamodb;
+
+import dev.iotdr.service.dynamodb.TableShape;
+import dev.iotdr.shared.domain.DeviceId;
+import dev.iotdr.shared.domain.Region;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The key layout of replication's regional state table (default {@code replication-state}), written down
+ * once. Keys are strings {@code pk} (partition) and {@code sk} (sort); {@code ttl} expires items.
+ *
+ * <table>
+ *   <caption>Items</caption>
+ *   <tr><th>pk</th><th>sk</th><th>what</th><th>owner</th><th>read by</th></tr>
+ *   <tr><td>{@code applied#<deviceId>}</td><td>{@code applied}</td><td>applied version (moves only forward)</td>
+ *       <td>{@link DynamoReplicationState}</td><td>GetItem per applied record</td></tr>
+ *   <tr><td>{@code parked}</td><td>{@code <deviceId>}</td><td>a dead letter</td>
+ *       <td>{@link DynamoReplicationState}</td><td>Query of that one partition, paged (the dead-letter list)</td></tr>
+ *   <tr><td>{@code counters}</td><td>{@code parked}</td><td>number of dead letters, changed in the same
+ *       transaction as a dead letter</td><td>{@link DynamoReplicationState}</td><td>GetItem (status)</td></tr>
+ *   <tr><td>{@code epoch}</td><td>{@code epoch}</td><td>when this region's replication state began</td>
+ *       <td>{@link DynamoReplicationState}</td><td>GetItem, once per process</td></tr>
+ *   <tr><td>{@code source#<region>}</td><td>{@code lease#<streamArn>#<shardId>}</td><td>a shard's lease:
+ *       owner, expiry, checkpoint, watermark, records in flight</td><td>{@link DynamoShardLeases}</td>
+ *       <td>Query of the source's partition, every poll and status call: one item per shard</td></tr>
+ *   <tr><td>{@code source#<region>}</td><td>{@code worker#<workerId>}</td><td>a worker's heartbeat (TTL)</td>
+ *       <td>{@link DynamoShardLeases}</td><td>same Query</td></tr>
+ *   <tr><td>{@code source#<region>}</td><td>{@code state}</td><td>stream read, last successful poll, gaps</td>
+ *       <td>{@link DynamoShardLeases}</td><td>GetItem (status, lag)</td></tr>
+ *   <tr><td>{@code jobs}</td><td>{@code <jobId>} (starts with the creation time)</td><td>an audit or
+ *       re-sync job, its segment cursors and counts; kept 7 days after it ends (TTL)</td>
+ *       <td>{@link DynamoJobs}</td><td>GetItem by id; Query newest first, limited; Query of running ones
+ *       (the partition holds only a week of operators' and gaps' jobs)</td></tr>
+ * </table>
+ *
+ * <p>Nothing reads this table by scanning: a poll's and a status call's work depends on the number of
+ * shards and workers, never on the number of devices.
+ */
+final class ReplicationStateTable {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String TTL = "ttl";
+
+    private ReplicationStateTable() {}
+
+    static TableShape shape(String table) {
+        return TableShape.hashAndSort(table, PK, SK);
+    }
+
+    static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, s(pk), SK, s(sk));
+    }
+
+    static Map<String, AttributeValue> applied(DeviceId device) {
+        return key("applied#" + device.value(), "applied");
+    }
+
+    static Map<String, AttributeValue> parked(DeviceId device) {
+        return key("parked", device.value());
+    }
+
+    static Map<String, AttributeValue> parkedCounter() {
+        return key("counters", "parked");
+    }
+
+    static Map<String, AttributeValue> epoch() {
+        return key("epoch", "epoch");
+    }
+
+    static String sourcePartition(Region source) {
+        return "source#" + source.code();
+    }
+
+    static Map<String, AttributeValue> lease(Region source, String streamArn, String shardId) {
+        return key(sourcePartition(source), "lease#" + streamArn + "#" + shardId);
+    }
+
+    static Map<String, AttributeValue> worker(Region source, String worker) {
+        return key(sourcePartition(source), "worker#" + worker);
+    }
+
+    static Map<String, AttributeValue> sourceState(Region source) {
+        return key(sourcePartition(source), "state");
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
