@@ -70,6 +70,7 @@ public final class ScaleBenchmark {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String DEVICE_TABLE = "devices";
     private static final String STATE_TABLE = "replication-state";
+    private static final String COORDINATION_TABLE = "replication-coordination";
     private static final String REQUESTS_TABLE = "onboarding-requests";
     private static final int STATUS_CALLS = 200;
     private static final int FRESH_DEVICES = 40;
@@ -189,12 +190,12 @@ public final class ScaleBenchmark {
                 .latestStreamArn();
         String partition = "source#" + source.code();
         // Leases of earlier loads go: the new ones replace them.
-        dynamo.query(r -> r.tableName(STATE_TABLE)
+        dynamo.query(r -> r.tableName(COORDINATION_TABLE)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :lease)")
                         .expressionAttributeValues(Map.of(":pk", s(partition), ":lease", s("lease#"))))
                 .items()
                 .forEach(item -> dynamo.deleteItem(
-                        r -> r.tableName(STATE_TABLE).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+                        r -> r.tableName(COORDINATION_TABLE).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
         for (var shard : streams.describeStream(r -> r.streamArn(streamArn))
                 .streamDescription()
                 .shards()) {
@@ -226,9 +227,9 @@ public final class ScaleBenchmark {
             if (last != null) {
                 lease.put("checkpoint", s(last));
             }
-            dynamo.putItem(r -> r.tableName(STATE_TABLE).item(lease));
+            dynamo.putItem(r -> r.tableName(COORDINATION_TABLE).item(lease));
         }
-        dynamo.putItem(r -> r.tableName(STATE_TABLE)
+        dynamo.putItem(r -> r.tableName(COORDINATION_TABLE)
                 .item(Map.of(
                         "pk", s(partition),
                         "sk", s("state"),

@@ -145,6 +145,7 @@ public class ReplicationConfiguration {
                 List.of(
                         () -> dynamo.describeTable(r -> r.tableName(replication.deviceTable())),
                         () -> dynamo.describeTable(r -> r.tableName(replication.stateTable())),
+                        () -> dynamo.describeTable(r -> r.tableName(replication.coordinationTable())),
                         () -> iot.getPolicy(r -> r.policyName(replication.devicePolicy()))),
                 resources,
                 clock);

@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param mode {@code GLOBAL_TABLE} in AWS (the device table is a global table; read this region's stream),
  *     {@code TABLE_COPY} in the local stack (read every other region's stream and copy newer records here)
  * @param deviceTable the device table, in every region
- * @param stateTable this region's table of applied versions, dead letters and shard leases
+ * @param stateTable this region's table of per-device replication state: applied versions, dead letters
+ * @param coordinationTable this region's small table of shard leases, worker heartbeats, source state, jobs
+ *     and counters (apart from per-device items, so that reading it never touches them)
  * @param devicePolicy the IoT policy ensured in this region (the records name the policy they need)
  * @param thingType the fleet's thing type, ensured in this region
  * @param pollInterval how often each stream is polled
@@ -39,6 +41,7 @@ public record ReplicationProperties(
         @NotNull @DefaultValue("GLOBAL_TABLE") Mode mode,
         @NotBlank @DefaultValue(DeviceTable.DEFAULT_NAME) String deviceTable,
         @NotBlank @DefaultValue("replication-state") String stateTable,
+        @NotBlank @DefaultValue("replication-coordination") String coordinationTable,
         @NotBlank @DefaultValue(DevicePolicy.DEFAULT_NAME) String devicePolicy,
 
         @NotBlank @DefaultValue(DevicePolicy.DEFAULT_THING_TYPE)

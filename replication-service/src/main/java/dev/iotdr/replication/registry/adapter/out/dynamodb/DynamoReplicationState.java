@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Applied versions, dead letters (with their count) and the state's epoch in this region's
- * replication-state table (layout: {@link ReplicationStateTable}).
+ * Applied versions, dead letters and the state's epoch in this region's replication-state table, and the
+ * dead-letter count in its coordination table, changed in one transaction with the dead letter (layout:
+ * {@link ReplicationStateTable}).
  */
 final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     private static final int MAX_CAUSE = 2000;
@@ -32,12 +33,14 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
     private final String table;
+    private final String coordination;
     private volatile Instant since;
 
-    DynamoReplicationState(DynamoDbClient dynamo, GuardedAwsCalls calls, String table) {
+    DynamoReplicationState(DynamoDbClient dynamo, GuardedAwsCalls calls, String table, String coordination) {
         this.dynamo = dynamo;
         this.calls = calls;
         this.table = table;
+        this.coordination = coordination;
     }
 
     @Override
@@ -165,7 +168,7 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
 
     private TransactWriteItem counter(long delta) {
         return TransactWriteItem.builder()
-                .update(u -> u.tableName(table)
+                .update(u -> u.tableName(coordination)
                         .key(ReplicationStateTable.parkedCounter())
                         .updateExpression("ADD #count :delta")
                         .expressionAttributeNames(Map.of("#count", "count"))
@@ -184,7 +187,7 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     public long count() {
         var response = calls.call(
                 AwsApi.DYNAMODB_GET_ITEM,
-                () -> dynamo.getItem(r -> r.tableName(table)
+                () -> dynamo.getItem(r -> r.tableName(coordination)
                         .key(ReplicationStateTable.parkedCounter())
                         .consistentRead(true)));
         return response.hasItem() && response.item().containsKey("count")

@@ -48,7 +48,7 @@ public class DynamoStateConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             ReplicationProperties replication) {
-        return new DynamoJobs(clients.dynamoDb(region.self()), calls, replication.stateTable());
+        return new DynamoJobs(clients.dynamoDb(region.self()), calls, replication.coordinationTable());
     }
 
     /** Serves both {@link AppliedVersions} and {@link DeadLetters}. */
@@ -58,7 +58,8 @@ public class DynamoStateConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             ReplicationProperties replication) {
-        return new DynamoReplicationState(clients.dynamoDb(region.self()), calls, replication.stateTable());
+        return new DynamoReplicationState(
+                clients.dynamoDb(region.self()), calls, replication.stateTable(), replication.coordinationTable());
     }
 
     /** Serves both {@link ShardLeases} and {@link SourceReads}, in this region's state table. */
@@ -68,7 +69,7 @@ public class DynamoStateConfiguration {
             GuardedAwsCalls calls,
             RegionProperties region,
             ReplicationProperties replication) {
-        return new DynamoShardLeases(clients.dynamoDb(region.self()), calls, replication.stateTable());
+        return new DynamoShardLeases(clients.dynamoDb(region.self()), calls, replication.coordinationTable());
     }
 
     @Bean
@@ -82,7 +83,8 @@ public class DynamoStateConfiguration {
         return new RegionResources.Resource() {
             @Override
             public String name() {
-                return "tables " + replication.deviceTable() + " and " + replication.stateTable();
+                return "tables " + replication.deviceTable() + ", " + replication.stateTable() + " and "
+                        + replication.coordinationTable();
             }
 
             @Override
@@ -90,6 +92,8 @@ public class DynamoStateConfiguration {
                 tables.ensureDeviceTable(replication.deviceTable());
                 tables.ensureTableWithTtl(
                         ReplicationStateTable.shape(replication.stateTable()), ReplicationStateTable.TTL);
+                tables.ensureTableWithTtl(
+                        ReplicationStateTable.shape(replication.coordinationTable()), ReplicationStateTable.TTL);
                 state.forgetEpoch(); // a re-created table starts a new epoch
             }
         };
