@@ -84,6 +84,85 @@ class FailoverCoordinatorTest {
     }
 
     @Test
+    void theExposureOfAFailoverCountsFromTheFailedSourcesFirstFailureNotFromNow() {
+        MovingClock clock = new MovingClock(java.time.Instant.parse("2026-11-23T12:00:00Z"));
+        // eu-west-1 had applied us-east-1's records up to 1 s before us-east-1's first failed probe; its
+        // lag keeps growing while us-east-1 cannot be read, but what us-east-1 wrote after it failed could
+        // never have been replicated.
+        lag.set(EU, new Ports.ReplicationView(clock.instant().minusSeconds(1), java.util.Set.of(US), Duration.ZERO));
+        FailoverCoordinator eu = decider(EU, dns, clock);
+        eu.tick();
+        eu.tick();
+        probes.set(US, false);
+        eu.tick(); // the first failure, at 12:00:00
+        clock.advance(Duration.ofSeconds(60));
+        eu.tick();
+
+        assertThat(eu.rpoExposure(EU)).contains(Duration.ofSeconds(1));
+        assertThat(eu.tick())
+                .as("failed over with a 1 s exposure, 61 s after the last applied record")
+                .isPresent();
+    }
+
+    @Test
+    void aReaderThatFailsWhileItsSourceIsHealthyBlocksAFailoverOnItsGrowingExposure() {
+        MovingClock clock = new MovingClock(java.time.Instant.parse("2026-11-23T12:00:00Z"));
+        lag.set(EU, new Ports.ReplicationView(clock.instant().minusSeconds(30), java.util.Set.of(US), Duration.ZERO));
+        FailoverCoordinator eu = decider(EU, dns, clock);
+        eu.tick();
+        eu.tick(); // us-east-1 seen healthy: its reader in eu-west-1 is 30 s behind
+
+        assertThat(eu.rpoExposure(EU)).contains(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> eu.failover(EU, "manual", false, Trigger.MANUAL))
+                .isInstanceOf(FailoverCoordinator.FailoverBlocked.class)
+                .hasMessageContaining("REPLICATION_LAG_OVER_BUDGET");
+    }
+
+    private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView, Clock clock) {
+        return new FailoverCoordinator(
+                self,
+                TOPOLOGY,
+                new FailoverRules(Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                new HealthMonitor(TOPOLOGY, probes, 3, 2, clock),
+                List::of,
+                dnsView,
+                lag,
+                probes,
+                events,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
+                clock);
+    }
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        private java.time.Instant now;
+
+        MovingClock(java.time.Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void aRegionNeverSeenHealthyIsNotFailedOverFromDuringTheWarmUp() {
         lag.set(EU, Duration.ZERO);
         probes.set(US, false); // still starting when the decider starts

@@ -118,17 +118,28 @@ public final class Fakes {
         }
     }
 
-    /** Replication lag the test sets per region. */
+    /** Replication lag the test sets per region: applied up to that long before now, sources not named. */
     public static final class Lag implements Ports.ReplicationLag {
         private final Map<Region, Duration> lag = new ConcurrentHashMap<>();
+        private final Map<Region, Ports.ReplicationView> views = new ConcurrentHashMap<>();
 
         public void set(Region region, Duration value) {
             lag.put(region, value);
         }
 
+        /** The exact view a region's replication service reports. */
+        public void set(Region region, Ports.ReplicationView view) {
+            views.put(region, view);
+        }
+
         @Override
-        public Optional<Duration> lagOf(Region region) {
-            return Optional.ofNullable(lag.get(region));
+        public Optional<Ports.ReplicationView> viewOf(Region region) {
+            if (views.containsKey(region)) {
+                return Optional.of(views.get(region));
+            }
+            return Optional.ofNullable(lag.get(region))
+                    .map(value ->
+                            new Ports.ReplicationView(java.time.Instant.now().minus(value), java.util.Set.of(), value));
         }
 
         @Override

@@ -116,8 +116,15 @@ public class ReplicationConfiguration {
     }
 
     @Bean
-    ReplicationLag replicationLag(ShardLeases leases, SourceReads reads, Clock clock) {
-        return new ReplicationLag(leases, reads, clock);
+    ReplicationLag replicationLag(ShardLeases leases, SourceReads reads, Jobs jobs, Clock clock) {
+        return new ReplicationLag(
+                leases,
+                reads,
+                () -> jobs.running().stream()
+                        .filter(job -> job.kind() == JobKind.CATCH_UP)
+                        .findFirst()
+                        .map(job -> "job " + job.id() + ", " + job.counts().scanned() + " scanned"),
+                clock);
     }
 
     /**

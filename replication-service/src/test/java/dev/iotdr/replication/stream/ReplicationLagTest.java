@@ -51,7 +51,8 @@ class ReplicationLagTest {
             new StreamReplicator.Settings("worker-1", Duration.ofSeconds(10), 3, 4, Duration.ofHours(24)),
             clock,
             new StreamGaps(() -> {}));
-    private final ReplicationLag lag = new ReplicationLag(leases, leases, clock);
+    private volatile Optional<String> catchingUp = Optional.empty();
+    private final ReplicationLag lag = new ReplicationLag(leases, leases, () -> catchingUp, clock);
 
     @AfterEach
     void close() {
@@ -119,9 +120,39 @@ class ReplicationLagTest {
         write(2);
         reader.poll();
         clock.advance(Duration.ofSeconds(2));
-        ReplicationLag anotherInstance = new ReplicationLag(leases, leases, clock);
+        ReplicationLag anotherInstance = new ReplicationLag(leases, leases, Optional::empty, clock);
 
         assertThat(anotherInstance.of(SourceFleet.ORIGIN)).isEqualTo(lag.of(SourceFleet.ORIGIN));
+    }
+
+    @Test
+    void whileACatchUpRunsTheLagIsUnknownAndSaysSo() {
+        write(2);
+        reader.poll();
+        catchingUp = Optional.of("job job-1, 10 scanned");
+
+        SourceLag during = lag.of(SourceFleet.ORIGIN);
+
+        assertThat(during.lagMillis()).isEmpty();
+        assertThat(during.unknownBecause())
+                .hasValueSatisfying(why -> assertThat(why).contains("catch-up"));
+    }
+
+    @Test
+    void aSourceWhoseTableIsGoneBeforeItsStreamWasReadKeepsAGrowingLag() {
+        write(2);
+        reader.poll();
+        stream.tableGone = true; // the source region came back empty: no table, no stream yet
+
+        for (int second = 1; second <= 5; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            reader.poll();
+            assertThat(lag.of(SourceFleet.ORIGIN).lagMillis())
+                    .as("after %d s without the source's table", second)
+                    .hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(1000L * 1));
+        }
+        assertThat(lag.of(SourceFleet.ORIGIN).lagMillis())
+                .hasValueSatisfying(l -> assertThat(l).isGreaterThanOrEqualTo(5_000L));
     }
 
     private void write(int devices) {
@@ -134,12 +165,16 @@ class ReplicationLagTest {
     static final class FailingStream implements StreamShards {
         private final ModelStream real;
         volatile boolean failing;
+        volatile boolean tableGone;
 
         FailingStream(ModelStream real) {
             this.real = real;
         }
 
         private void check() {
+            if (tableGone) {
+                throw new ShardGoneException("the source table and its stream are gone", null);
+            }
             if (failing) {
                 throw new DependencyUnavailableException(
                         "dynamodb streams in us-east-1", "injected outage", Duration.ofSeconds(1), null);
@@ -148,6 +183,9 @@ class ReplicationLagTest {
 
         @Override
         public Optional<String> latestStreamArn() {
+            if (tableGone) {
+                return Optional.empty();
+            }
             check();
             return real.latestStreamArn();
         }

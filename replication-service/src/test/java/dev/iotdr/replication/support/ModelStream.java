@@ -27,6 +27,7 @@ public final class ModelStream implements StreamShards {
     private final double emptyAnswers;
     private long sequence;
     private boolean anythingTrimmed;
+    private final java.util.Set<String> trimmedUnread = new java.util.HashSet<>();
     private int nextShard;
 
     /**
@@ -48,6 +49,7 @@ public final class ModelStream implements StreamShards {
         final int prefix;
         final List<Entry> records = new ArrayList<>();
         int trimmed;
+        int readHigh;
         boolean closed;
         Instant closedAt;
         boolean gone;
@@ -111,6 +113,10 @@ public final class ModelStream implements StreamShards {
         for (ModelShard shard : shards.values()) {
             while (shard.trimmed < shard.records.size()
                     && shard.records.get(shard.trimmed).createdAt().isBefore(cutoff)) {
+                if (shard.trimmed >= shard.readHigh) {
+                    DeviceRecord lost = shard.records.get(shard.trimmed).record();
+                    trimmedUnread.add(lost.deviceId() + "@" + lost.version());
+                }
                 shard.trimmed++;
                 anythingTrimmed = true;
             }
@@ -127,6 +133,11 @@ public final class ModelStream implements StreamShards {
                 .sorted((a, b) -> a.sequenceNumber().compareTo(b.sequenceNumber()))
                 .map(Entry::record)
                 .toList();
+    }
+
+    /** Records ({@code deviceId@version}) retention removed before any read had returned them. */
+    public synchronized java.util.Set<String> trimmedUnread() {
+        return java.util.Set.copyOf(trimmedUnread);
     }
 
     /** Whether retention removed any record. */
@@ -197,6 +208,7 @@ public final class ModelStream implements StreamShards {
         for (Entry entry : shard.records.subList(position, to)) {
             records.add(new StreamedRecord(entry.sequenceNumber(), entry.createdAt(), Optional.of(entry.record())));
         }
+        shard.readHigh = Math.max(shard.readHigh, to);
         boolean finished = shard.closed && to >= shard.records.size();
         return new Batch(records, finished ? Optional.empty() : Optional.of(shardId + "|" + to + "|0"));
     }

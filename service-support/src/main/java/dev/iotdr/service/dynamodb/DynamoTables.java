@@ -104,6 +104,36 @@ public final class DynamoTables {
             }
         }
         awaitActive(table);
+        checkShape(shape);
+    }
+
+    /**
+     * An existing table of another shape (an older key layout, a missing index) is refused loudly: every key
+     * operation on it would fail, or a query would find nothing. Tables are never changed here.
+     */
+    private void checkShape(TableShape shape) {
+        var description = calls.call(
+                        AwsApi.DYNAMODB_DESCRIBE_TABLE, () -> dynamo.describeTable(r -> r.tableName(shape.table())))
+                .table();
+        List<String> expected = keys(shape.hashKey(), shape.sortKey()).stream()
+                .map(k -> k.attributeName() + " " + k.keyType())
+                .toList();
+        List<String> actual = description.keySchema().stream()
+                .map(k -> k.attributeName() + " " + k.keyType())
+                .toList();
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException("table " + shape.table() + " has keys " + actual + " where " + expected
+                    + " are expected: an older layout; migrate it or delete it so it is created again");
+        }
+        shape.index().ifPresent(index -> {
+            boolean present = description.hasGlobalSecondaryIndexes()
+                    && description.globalSecondaryIndexes().stream()
+                            .anyMatch(g -> g.indexName().equals(index.name()));
+            if (!present) {
+                throw new IllegalStateException("table " + shape.table() + " lacks its index " + index.name() + " ("
+                        + index.hashKey() + ", " + index.sortKey() + "); add it before starting");
+            }
+        });
     }
 
     private static List<KeySchemaElement> keys(String hash, java.util.Optional<String> sort) {

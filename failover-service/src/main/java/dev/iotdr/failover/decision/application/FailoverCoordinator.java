@@ -142,8 +142,34 @@ public final class FailoverCoordinator {
         return dns.current();
     }
 
-    public Optional<Duration> lagOf(Region region) {
-        return replication.lagOf(region);
+    /** What {@code region}'s replication service reports, if it answers. */
+    public Optional<Ports.ReplicationView> replicationOf(Region region) {
+        return replication.viewOf(region);
+    }
+
+    /**
+     * The RPO exposure of failing over to {@code target}: how far behind its sources it was when each was
+     * last seen working. A source that is failing counts from its first failed probe (what it wrote after
+     * that is the outage's, which no replication could have carried); a healthy source counts from now, so
+     * a reader that fails while its source is fine shows a growing exposure. Empty when unknown.
+     */
+    public Optional<Duration> rpoExposure(Region target) {
+        return exposure(target, monitor.snapshot(), clock.instant());
+    }
+
+    private Optional<Duration> exposure(Region target, Map<Region, RegionHealth> health, Instant now) {
+        return replication.viewOf(target).map(view -> {
+            Instant reference = now;
+            for (Region source : view.sources()) {
+                RegionHealth seen = health.get(source);
+                Instant lastWorking = seen == null ? now : seen.firstFailure().orElse(now);
+                if (lastWorking.isBefore(reference)) {
+                    reference = lastWorking;
+                }
+            }
+            Duration exposure = Duration.between(view.appliedUpTo(), reference);
+            return exposure.isNegative() ? Duration.ZERO : exposure;
+        });
     }
 
     public FailoverEvents events() {
@@ -204,12 +230,14 @@ public final class FailoverCoordinator {
     }
 
     private Observations observe(DnsState state) {
+        Map<Region, RegionHealth> health = monitor.snapshot();
+        Instant now = clock.instant();
         Map<Region, Optional<Duration>> lags = new HashMap<>();
         for (Region region : topology.regions()) {
-            lags.put(region, region.equals(state.active()) ? Optional.of(Duration.ZERO) : replication.lagOf(region));
+            lags.put(
+                    region, region.equals(state.active()) ? Optional.of(Duration.ZERO) : exposure(region, health, now));
         }
-        return new Observations(
-                state.active(), monitor.snapshot(), lags, events.lastFailoverAt(), events.freeze(), clock.instant());
+        return new Observations(state.active(), health, lags, events.lastFailoverAt(), events.freeze(), now);
     }
 
     private void remember(Decision decision) {

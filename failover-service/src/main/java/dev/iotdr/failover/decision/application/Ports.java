@@ -55,12 +55,27 @@ public final class Ports {
         List<HealthSignal> poll();
     }
 
+    /**
+     * A region's replication from its sources.
+     *
+     * @param appliedUpTo everything its sources wrote before this is applied there (the oldest over sources)
+     * @param sources the regions it replicates from
+     * @param lag its replication lag now: the age of the oldest record that may not be applied, which grows
+     *     while a source cannot be read
+     */
+    public record ReplicationView(Instant appliedUpTo, java.util.Set<Region> sources, Duration lag) {
+        public ReplicationView {
+            sources = java.util.Set.copyOf(sources);
+        }
+    }
+
     /** A region's health check went to ALARM ({@code ok} false) or back to OK. */
     public record HealthSignal(Region region, boolean ok, Instant at, String detail) {}
 
-    /** The replication lag of a region's replication service; empty when it cannot be read. */
+    /** What a region's replication service says of its replication; empty when it cannot be read. */
     public interface ReplicationLag {
-        Optional<Duration> lagOf(Region region);
+        /** Empty when the service cannot answer or any source's position is unknown. */
+        Optional<ReplicationView> viewOf(Region region);
 
         /** Devices in the region's table that are not connect-ready there; empty when it cannot be read. */
         Optional<Integer> driftOf(Region region);

@@ -60,7 +60,10 @@ class FailoverController {
                     health.declaredUnhealthyAt().map(Instant::toString).orElse(null));
             view.put(
                     "replicationLagMillis",
-                    replication.lagOf(each).map(Duration::toMillis).orElse(null));
+                    coordinator.replicationOf(each).map(r -> r.lag().toMillis()).orElse(null));
+            view.put(
+                    "rpoExposureMillis",
+                    coordinator.rpoExposure(each).map(Duration::toMillis).orElse(null));
             regions.add(view);
         }
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -135,8 +135,12 @@ public final class JobWorker {
                         running.add(threads.submit(() -> runSegment(holder, phase, segment)));
                     }
                 }
-                for (Future<?> segment : running) {
-                    segment.get();
+                try {
+                    for (Future<?> segment : running) {
+                        segment.get();
+                    }
+                } finally {
+                    running.forEach(segment -> segment.cancel(true)); // one failed: the others stop too
                 }
             }
         } catch (InterruptedException e) {
@@ -157,7 +161,7 @@ public final class JobWorker {
     private void runSegment(Holder holder, JobPhase phase, Segment start) {
         int total = holder.current().segments().size();
         Optional<String> after = start.after();
-        while (!holder.lost.get()) {
+        while (holder.going()) {
             PageResult result = pageWithRetries(holder.current().kind(), phase, start.index(), total, after);
             Optional<String> next = result.next();
             holder.update(j -> j.pageDone(start.index(), next, result.counts(), result.drift(), clock.instant()));
@@ -330,17 +334,29 @@ public final class JobWorker {
             if (lost.get()) {
                 return;
             }
-            Instant now = clock.instant();
-            Job changed = change.apply(job);
-            if (changed.state() == JobState.RUNNING) {
-                changed = changed.owned(settings.worker(), now.plus(settings.lease()), now);
+            while (true) {
+                Instant now = clock.instant();
+                Job changed = change.apply(job);
+                if (changed.state() == JobState.RUNNING) {
+                    changed = changed.owned(settings.worker(), now.plus(settings.lease()), now);
+                }
+                try {
+                    job = jobs.save(changed);
+                    return;
+                } catch (StaleJobException takenOver) {
+                    log.info("job {} was taken over by another worker; stopping", job.id());
+                    lost.set(true);
+                    return;
+                } catch (DependencyUnavailableException throttled) {
+                    // The save waits like a page does: a throttle or an outage never fails the job.
+                    sleep(throttled.retryAfter());
+                }
             }
-            try {
-                job = jobs.save(changed);
-            } catch (StaleJobException takenOver) {
-                log.info("job {} was taken over by another worker; stopping", job.id());
-                lost.set(true);
-            }
+        }
+
+        /** Whether segments should go on: the job still runs and is still this worker's. */
+        boolean going() {
+            return !lost.get() && current().state() == JobState.RUNNING;
         }
     }
 }

@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * Which leases one worker should take, and which one (at most) it should steal, so that the readable shards
- * end spread evenly over the live workers: each holds at most {@code ceil(shards / workers)}. A worker that
- * holds fewer takes free or expired leases first, and steals only from a worker holding more than that
- * share, one lease per poll, so the fleet converges without leases bouncing between workers.
+ * end spread evenly over the live workers: no worker holds two more than another. A worker below
+ * {@code ceil(shards / workers)} takes free or expired leases first, then steals one lease per poll from a
+ * worker holding at least two more than itself, so the fleet converges without leases bouncing.
  */
 public final class LeaseBalance {
     private LeaseBalance() {}
@@ -48,8 +48,9 @@ public final class LeaseBalance {
                             .add(lease);
                 }
             }
+            int after = mine + take.size();
             steal = byOwner.values().stream()
-                    .filter(held -> held.size() > target)
+                    .filter(held -> held.size() >= after + 2) // moving one makes the two closer, never swaps them
                     .max(Comparator.comparingInt(List::size))
                     .map(List::getLast);
         }

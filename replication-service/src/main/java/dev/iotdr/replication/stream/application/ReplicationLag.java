@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The replication lag of one (source, this region) pair, for the whole deployment: computed from the
@@ -20,17 +21,24 @@ import java.util.Optional;
  * current stream, everything written before its watermark is applied; the source's last successful poll
  * bounds them all (what was written after it has not been looked at). So lag = now - min(watermarks, last
  * poll). While the reader fails, nothing moves and the lag grows with the time since the last successful
- * read: it is never 0 while the reader fails. Unknown only before any worker has read the source, with
- * that cause.
+ * read: it is never 0 while the reader fails. Unknown, with the cause, before any worker has read the
+ * source and while a catch-up job runs (after a gap or a region's first read, records the stream no longer
+ * held may be missing here whatever the watermarks say).
  */
 public final class ReplicationLag {
     private final ShardLeases leases;
     private final SourceReads reads;
+    private final Supplier<Optional<String>> catchingUp;
     private final Clock clock;
 
-    public ReplicationLag(ShardLeases leases, SourceReads reads, Clock clock) {
+    /**
+     * @param catchingUp what catch-up is running, if one is: while it runs, records the stream no longer held
+     *     may be missing here, whatever the watermarks say
+     */
+    public ReplicationLag(ShardLeases leases, SourceReads reads, Supplier<Optional<String>> catchingUp, Clock clock) {
         this.leases = leases;
         this.reads = reads;
+        this.catchingUp = catchingUp;
         this.clock = clock;
     }
 
@@ -42,6 +50,11 @@ public final class ReplicationLag {
             return SourceLag.unknown(source, "no worker has read " + source + "'s stream yet");
         }
         SourceState read = state.get();
+        Optional<String> catchUp = catchingUp.get();
+        if (catchUp.isPresent()) {
+            return SourceLag.unknown(
+                    source, "a catch-up is applying what the stream no longer held (" + catchUp.get() + ")", read);
+        }
         List<Lease> open = read.streamArn()
                 .map(stream -> leases.leases(source).stream()
                         .filter(lease -> lease.streamArn().equals(stream) && !lease.completed())
@@ -104,6 +117,20 @@ public final class ReplicationLag {
                     0,
                     0,
                     Optional.empty());
+        }
+
+        static SourceLag unknown(Region source, String because, SourceState read) {
+            return new SourceLag(
+                    source,
+                    Optional.empty(),
+                    Optional.of(because),
+                    Optional.of(read.lastPolledAt()),
+                    Optional.empty(),
+                    0,
+                    0,
+                    0,
+                    read.gaps(),
+                    read.lastGap());
         }
     }
 }

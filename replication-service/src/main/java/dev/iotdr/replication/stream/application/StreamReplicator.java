@@ -83,6 +83,9 @@ public final class StreamReplicator {
 
     private volatile Discovery discovery;
     private volatile Instant lastKnownPoll;
+    private volatile Instant previousListingAt;
+    private volatile Instant staleGapRecordedFor;
+    private volatile boolean firstReadRequested;
     private volatile Instant lastHeartbeat = Instant.EPOCH;
 
     public StreamReplicator(
@@ -152,15 +155,20 @@ public final class StreamReplicator {
             checkStaleness(started);
             Discovery found = discover(started);
             if (found.streamArn().isEmpty()) {
-                reads.polled(source, Optional.empty(), started);
-                lastKnownPoll = started;
+                // The source has no table or stream. Nothing to read, unless it had one we had not read to
+                // its end: then those records are out of reach and the lag must keep growing (the gap is
+                // recorded when a new stream appears).
+                if (leases.leases(source).stream().noneMatch(lease -> !lease.completed())) {
+                    reads.polled(source, Optional.empty(), started);
+                    lastKnownPoll = started;
+                }
                 return 0;
             }
             String streamArn = found.streamArn().get();
             List<Lease> all = leases.leases(source);
-            if (!listedAll(all, streamArn, found.shards())) {
-                // Another worker saw shards (or a stream) our cached listing has not: look again before
-                // concluding that anything left the stream.
+            if (!found.fresh() && !listedExactly(all, streamArn, found.shards())) {
+                // Another worker saw shards, a stream or a trim our cached listing has not, or a shard has
+                // no lease yet: look again before concluding that a shard left the stream or creating one.
                 discovery = null;
                 found = discover(started);
                 if (found.streamArn().isEmpty()) {
@@ -225,12 +233,15 @@ public final class StreamReplicator {
         }
         Optional<SourceReads.SourceState> state = reads.state(source);
         if (state.isEmpty()) {
-            if (known == null) {
+            if (!firstReadRequested) {
+                firstReadRequested = true;
                 gaps.firstRead(source);
             }
             return;
         }
-        if (state.get().lastPolledAt().plus(retention).isBefore(now)) {
+        Instant lastPolled = state.get().lastPolledAt();
+        if (lastPolled.plus(retention).isBefore(now) && !lastPolled.equals(staleGapRecordedFor)) {
+            staleGapRecordedFor = lastPolled; // once per stale period, not once per failing poll
             gap(new StreamGap(
                     state.get().streamArn().orElse(""),
                     "*",
@@ -243,11 +254,15 @@ public final class StreamReplicator {
     private Discovery discover(Instant now) {
         Discovery known = discovery;
         if (known != null && known.at().plus(DISCOVERY_INTERVAL).isAfter(now)) {
-            return known;
+            return known.cached();
         }
+        Instant askedAt = clock.instant();
         Optional<String> stream = shards.latestStreamArn();
         List<Shard> listed = stream.map(shards::shards).orElse(List.of());
-        Discovery fresh = new Discovery(stream, listed, now);
+        if (known != null) {
+            previousListingAt = known.askedAt();
+        }
+        Discovery fresh = new Discovery(stream, listed, now, askedAt, true);
         discovery = fresh;
         return fresh;
     }
@@ -287,12 +302,16 @@ public final class StreamReplicator {
                 continue;
             }
             if (floor == null) {
-                // A new shard may hold records written since the last successful poll (none before: that
-                // poll listed every shard); on a region's first read, since ever (EPOCH: the bootstrap
-                // catch-up covers what the stream no longer holds).
-                Instant lastPoll = reads.state(source)
-                        .map(SourceReads.SourceState::lastPolledAt)
-                        .orElse(Instant.EPOCH);
+                // A new shard holds records written since it was created, which is after the last listing
+                // that did not show it (this worker's previous listing; else, as other workers' listings may
+                // be a discovery interval old, the last successful poll less that interval). On a region's
+                // first read, since ever (EPOCH: the bootstrap catch-up covers what the stream no longer has).
+                Optional<Instant> lastPolled = reads.state(source).map(SourceReads.SourceState::lastPolledAt);
+                Instant lastPoll = lastPolled.isEmpty()
+                        ? Instant.EPOCH
+                        : previousListingAt != null
+                                ? min(previousListingAt, lastPolled.get())
+                                : lastPolled.get().minus(DISCOVERY_INTERVAL);
                 floor = current.stream()
                         .filter(lease -> !lease.completed())
                         .map(Lease::watermark)
@@ -318,10 +337,18 @@ public final class StreamReplicator {
         return current;
     }
 
-    private static boolean listedAll(List<Lease> all, String streamArn, List<Shard> listed) {
+    /** Every lease is of this stream and listed, and every listed shard has a lease. */
+    private static boolean listedExactly(List<Lease> all, String streamArn, List<Shard> listed) {
         Set<String> ids = new HashSet<>();
         listed.forEach(shard -> ids.add(shard.shardId()));
-        return all.stream().allMatch(lease -> lease.streamArn().equals(streamArn) && ids.contains(lease.shardId()));
+        Set<String> leased = new HashSet<>();
+        for (Lease lease : all) {
+            if (!lease.streamArn().equals(streamArn) || !ids.contains(lease.shardId())) {
+                return false;
+            }
+            leased.add(lease.shardId());
+        }
+        return leased.containsAll(ids);
     }
 
     private void gap(StreamGap gap) {
@@ -335,6 +362,10 @@ public final class StreamReplicator {
             leases.heartbeat(source, worker, now.plus(leaseDuration));
             lastHeartbeat = now;
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static boolean parentDone(Lease lease, Map<String, Lease> byShard) {
@@ -406,8 +437,9 @@ public final class StreamReplicator {
         return handled;
     }
 
-    /** Renews the lease while a batch is applied, saying how many records are in flight. */
+    /** Renews the lease (and this worker's heartbeat) while a batch is applied, with the records in flight. */
     private boolean renew(Lease lease, int inFlight) {
+        heartbeat(clock.instant());
         return leases.progress(
                 lease,
                 worker,
@@ -494,8 +526,12 @@ public final class StreamReplicator {
         }
         List<Future<?>> work = new ArrayList<>();
         try {
+            Duration renewEvery = leaseDuration.dividedBy(3);
             for (List<DeviceRecord> deviceRecords : byDevice.values()) {
-                applySlots.acquire();
+                // Submitting a large batch waits on the apply slots (the IoT pacing): keep the lease meanwhile.
+                while (!applySlots.tryAcquire(renewEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                    renew.run();
+                }
                 work.add(applyThreads.submit(() -> {
                     try {
                         deviceRecords.forEach(this::handle);
@@ -505,7 +541,6 @@ public final class StreamReplicator {
                 }));
             }
             RuntimeException first = null;
-            Duration renewEvery = leaseDuration.dividedBy(3);
             for (Future<?> future : work) {
                 try {
                     while (true) {
@@ -564,7 +599,13 @@ public final class StreamReplicator {
         applyThreads.shutdownNow();
     }
 
-    private record Discovery(Optional<String> streamArn, List<Shard> shards, Instant at) {}
+    /** A listing of the stream: when it was taken, and whether this poll took it. */
+    private record Discovery(
+            Optional<String> streamArn, List<Shard> shards, Instant at, Instant askedAt, boolean fresh) {
+        Discovery cached() {
+            return new Discovery(streamArn, shards, at, askedAt, false);
+        }
+    }
 
     /**
      * An iterator kept between polls: the checkpoint it continues from, and when the last empty answers in a

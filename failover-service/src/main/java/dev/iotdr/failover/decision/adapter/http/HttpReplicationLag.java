@@ -1,23 +1,27 @@
 package dev.iotdr.failover.decision.adapter.http;
 
 import dev.iotdr.failover.decision.application.Ports.ReplicationLag;
+import dev.iotdr.failover.decision.application.Ports.ReplicationView;
 import dev.iotdr.shared.domain.Region;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a region's replication status from its replication service. The lag is the largest, over its
- * source regions, of the shared lag (the age of the oldest record that may not be applied there, which
- * grows while its reader fails); unknown when any source's lag is unknown or the service cannot answer.
- * Drift comes from an audit job, waited for at most a bounded time.
+ * Reads a region's replication status from its replication service: over its source regions, the oldest
+ * time up to which everything is applied and the largest shared lag (which grows while a reader fails);
+ * unknown when any source's is unknown or the service cannot answer. Drift comes from an audit job, waited
+ * for at most a bounded time.
  */
 final class HttpReplicationLag implements ReplicationLag {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -37,17 +41,25 @@ final class HttpReplicationLag implements ReplicationLag {
     }
 
     @Override
-    public Optional<Duration> lagOf(Region region) {
+    public Optional<ReplicationView> viewOf(Region region) {
         return call(region, "GET", "/v1/replication/status", null).flatMap(status -> {
             long worst = 0;
+            Instant oldest = null;
+            Set<Region> sources = new HashSet<>();
             for (JsonNode source : status.get("sources")) {
                 JsonNode lag = source.get("lagMillis");
-                if (lag == null || lag.isNull()) {
+                JsonNode appliedUpTo = source.get("appliedUpTo");
+                if (lag == null || lag.isNull() || appliedUpTo == null || appliedUpTo.isNull()) {
                     return Optional.empty(); // unknown (the status says why in lagUnknownBecause)
                 }
                 worst = Math.max(worst, lag.asLong());
+                Instant applied = Instant.parse(appliedUpTo.asString());
+                oldest = oldest == null || applied.isBefore(oldest) ? applied : oldest;
+                sources.add(Region.of(source.get("region").asString()));
             }
-            return Optional.of(Duration.ofMillis(worst));
+            return oldest == null
+                    ? Optional.empty()
+                    : Optional.of(new ReplicationView(oldest, sources, Duration.ofMillis(worst)));
         });
     }
 

@@ -3,6 +3,7 @@ package dev.iotdr.failover.decision.adapter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.iotdr.failover.decision.application.Ports.ReplicationView;
 import dev.iotdr.failover.decision.domain.FailoverRules;
 import dev.iotdr.failover.decision.domain.FailoverRules.Decision;
 import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
@@ -18,14 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the decider reads from a target's replication status, and what the RPO rule does with it: a reader
- * that fails shows a growing lag (the replication service's contract), which blocks an automatic failover
- * once it passes the budget; an unknown lag blocks too; a small lag lets it through.
+ * that fails while its source is fine shows a growing lag, which blocks an automatic failover once it
+ * passes the budget; an unknown lag blocks too; a small lag lets it through. (The exposure a failover rule
+ * weighs, counted from a failing source's first failure, is FailoverCoordinatorTest's.)
  */
 class ReplicationLagRuleTest {
     private static final Region US = Region.of("us-east-1");
@@ -62,44 +65,50 @@ class ReplicationLagRuleTest {
 
     @Test
     void aReaderThatHasFailedForLongerThanTheBudgetBlocksAnAutomaticFailover() {
-        status = statusWith("12000", null); // the reader has not read us-east-1 for 12 s
+        // the reader has not read us-east-1 for 12 s although us-east-1 answers
+        status = statusWith("12000", NOW.minusSeconds(12));
 
-        assertThat(lag.lagOf(EU)).contains(Duration.ofSeconds(12));
-        assertThat(decide().blockedBy()).containsExactly(Rule.REPLICATION_LAG_OVER_BUDGET);
+        assertThat(lag.viewOf(EU))
+                .contains(new ReplicationView(NOW.minusSeconds(12), Set.of(US), Duration.ofSeconds(12)));
+        assertThat(decide(lag.viewOf(EU)).blockedBy()).containsExactly(Rule.REPLICATION_LAG_OVER_BUDGET);
     }
 
     @Test
     void anUnknownLagBlocksAnAutomaticFailover() {
-        status = statusWith("null", "no worker has read us-east-1's stream yet");
+        status = """
+                {"region":"eu-west-1","mode":"TABLE_COPY","sources":[{"region":"us-east-1","lagMillis":null,
+                "lagUnknownBecause":"no worker has read us-east-1's stream yet","appliedUpTo":null}]}""";
 
-        assertThat(lag.lagOf(EU)).isEmpty();
-        assertThat(decide().blockedBy()).containsExactly(Rule.REPLICATION_LAG_OVER_BUDGET);
+        assertThat(lag.viewOf(EU)).isEmpty();
+        assertThat(decide(lag.viewOf(EU)).blockedBy()).containsExactly(Rule.REPLICATION_LAG_OVER_BUDGET);
     }
 
     @Test
     void aReaderThatKeepsUpLetsItThrough() {
-        status = statusWith("300", null);
+        status = statusWith("300", NOW.minusMillis(300));
 
-        assertThat(lag.lagOf(EU)).contains(Duration.ofMillis(300));
-        assertThat(decide().allowed()).isTrue();
+        assertThat(lag.viewOf(EU).map(ReplicationView::lag)).contains(Duration.ofMillis(300));
+        assertThat(decide(lag.viewOf(EU)).allowed()).isTrue();
     }
 
-    private Decision decide() {
+    /** The rule on a healthy source's view: the exposure is now - appliedUpTo. */
+    private Decision decide(Optional<ReplicationView> view) {
         RegionHealth healthy = RegionHealth.unknown(1, 1).observe(true, NOW, "ok");
         RegionHealth down = RegionHealth.unknown(1, 1).observe(false, NOW, "down");
+        Optional<Duration> exposure = view.map(v -> Duration.between(v.appliedUpTo(), NOW));
         Observations seen = new Observations(
                 US,
                 Map.of(US, down, EU, healthy),
-                Map.of(EU, lag.lagOf(EU), US, Optional.of(Duration.ZERO)),
+                Map.of(EU, exposure, US, Optional.of(Duration.ZERO)),
                 Optional.empty(),
                 Optional.empty(),
                 NOW);
         return rules.decide(seen, EU, Trigger.AUTOMATIC, false, Optional.empty());
     }
 
-    private static String statusWith(String lagMillis, String because) {
+    private static String statusWith(String lagMillis, Instant appliedUpTo) {
         return """
                 {"region":"eu-west-1","mode":"TABLE_COPY","sources":[{"region":"us-east-1","lagMillis":%s,
-                "lagUnknownBecause":%s,"openShards":1}],"parkedCount":0,"lastAudit":null}""".formatted(lagMillis, because == null ? "null" : "\"" + because + "\"");
+                "lagUnknownBecause":null,"appliedUpTo":"%s","openShards":1}],"parkedCount":0,"lastAudit":null}""".formatted(lagMillis, appliedUpTo);
     }
 }

@@ -51,11 +51,17 @@ final class DynamoStreamShards implements StreamShards {
         String start = null;
         do {
             String from = start;
-            StreamDescription description = calls.call(
-                            AwsApi.STREAMS_DESCRIBE_STREAM,
-                            () -> streams.describeStream(
-                                    r -> r.streamArn(streamArn).exclusiveStartShardId(from)))
-                    .streamDescription();
+            StreamDescription description;
+            try {
+                description = calls.call(
+                                AwsApi.STREAMS_DESCRIBE_STREAM,
+                                () -> streams.describeStream(
+                                        r -> r.streamArn(streamArn).exclusiveStartShardId(from)))
+                        .streamDescription();
+            } catch (ResourceNotFoundException gone) {
+                // The source's stream, not this region's tables: never a reason to heal this region.
+                throw new ShardGoneException("stream " + streamArn + " is gone", gone);
+            }
             description
                     .shards()
                     .forEach(shard ->

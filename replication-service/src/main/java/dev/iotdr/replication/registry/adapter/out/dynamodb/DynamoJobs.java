@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link Jobs} in this region's replication-state table: one item per job in the {@code jobs} partition,
+ * {@link Jobs} in this region's replication-coordination table: one item per job in the {@code jobs} partition,
  * sorted by id (ids start with the creation time), kept 7 days after they finish (layout:
  * {@link ReplicationStateTable}).
  */

@@ -123,25 +123,37 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
                 s(record.cause().length() > MAX_CAUSE ? record.cause().substring(0, MAX_CAUSE) : record.cause()));
         item.put("attempts", n(record.attempts()));
         item.put("parkedAt", s(record.parkedAt().toString()));
-        try {
-            calls.run(
-                    AwsApi.DYNAMODB_TRANSACT_WRITE_ITEMS,
-                    () -> dynamo.transactWriteItems(r -> r.transactItems(
-                            TransactWriteItem.builder()
-                                    .put(p -> p.tableName(table)
-                                            .item(item)
-                                            .conditionExpression("attribute_not_exists(#pk)")
-                                            .expressionAttributeNames(Map.of("#pk", PK)))
-                                    .build(),
-                            counter(1))));
-        } catch (TransactionCanceledException cancelled) {
-            if (!conditionFailed(cancelled)) {
-                throw cancelled;
+        while (true) {
+            try {
+                calls.run(
+                        AwsApi.DYNAMODB_TRANSACT_WRITE_ITEMS,
+                        () -> dynamo.transactWriteItems(r -> r.transactItems(
+                                TransactWriteItem.builder()
+                                        .put(p -> p.tableName(table)
+                                                .item(item)
+                                                .conditionExpression("attribute_not_exists(#pk)")
+                                                .expressionAttributeNames(Map.of("#pk", PK)))
+                                        .build(),
+                                counter(1))));
+                return;
+            } catch (TransactionCanceledException cancelled) {
+                if (!conditionFailed(cancelled)) {
+                    throw cancelled;
+                }
             }
-            // parked before: replace the item; the count stays
-            calls.run(
-                    AwsApi.DYNAMODB_PUT_ITEM,
-                    () -> dynamo.putItem(r -> r.tableName(table).item(item)));
+            try {
+                // Parked before: replace the item, the count stays; if a re-drive removed it meanwhile, the
+                // transaction above runs again and counts it.
+                calls.run(
+                        AwsApi.DYNAMODB_PUT_ITEM,
+                        () -> dynamo.putItem(r -> r.tableName(table)
+                                .item(item)
+                                .conditionExpression("attribute_exists(#pk)")
+                                .expressionAttributeNames(Map.of("#pk", PK))));
+                return;
+            } catch (ConditionalCheckFailedException removedMeanwhile) {
+                // go round
+            }
         }
     }
 

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * {@link ShardLeases} and {@link SourceReads} in this region's replication-state table, one partition per
+ * {@link ShardLeases} and {@link SourceReads} in this region's replication-coordination table, one partition per
  * source region (layout: {@link ReplicationStateTable}). Every lease change is conditional on its holder.
  */
 final class DynamoShardLeases implements ShardLeases, SourceReads {
