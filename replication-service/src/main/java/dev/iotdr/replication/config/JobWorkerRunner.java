@@ -1,5 +1,6 @@
 package dev.iotdr.replication.config;
 
+import dev.iotdr.replication.registry.application.JobSignal;
 import dev.iotdr.replication.registry.application.JobWorker;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -16,11 +17,13 @@ class JobWorkerRunner implements ApplicationListener<ApplicationReadyEvent>, Dis
     private static final Duration IDLE = Duration.ofSeconds(1);
 
     private final JobWorker worker;
+    private final JobSignal signal;
     private volatile Thread thread;
     private volatile boolean running;
 
-    JobWorkerRunner(JobWorker worker) {
+    JobWorkerRunner(JobWorker worker, JobSignal signal) {
         this.worker = worker;
+        this.signal = signal;
     }
 
     @Override
@@ -42,7 +45,7 @@ class JobWorkerRunner implements ApplicationListener<ApplicationReadyEvent>, Dis
             }
             if (!ran) {
                 try {
-                    Thread.sleep(IDLE);
+                    signal.awaitJob(IDLE); // a job started here wakes it at once; others' jobs within IDLE
                 } catch (InterruptedException e) {
                     return;
                 }

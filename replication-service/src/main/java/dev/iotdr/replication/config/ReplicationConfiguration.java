@@ -4,6 +4,7 @@ import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetterRedrive;
 import dev.iotdr.replication.registry.application.DeadLetters;
 import dev.iotdr.replication.registry.application.DeviceTableSegments;
+import dev.iotdr.replication.registry.application.JobSignal;
 import dev.iotdr.replication.registry.application.JobWorker;
 import dev.iotdr.replication.registry.application.Jobs;
 import dev.iotdr.replication.registry.application.LocalDeviceTable;
@@ -79,8 +80,14 @@ public class ReplicationConfiguration {
     }
 
     @Bean
-    RegistryJobs registryJobs(Jobs jobs, RegionProperties region, ReplicationProperties replication, Clock clock) {
-        return new RegistryJobs(jobs, sources(region, replication, false), replication.jobSegments(), clock);
+    JobSignal jobSignal() {
+        return new JobSignal();
+    }
+
+    @Bean
+    RegistryJobs registryJobs(
+            Jobs jobs, RegionProperties region, ReplicationProperties replication, JobSignal signal, Clock clock) {
+        return new RegistryJobs(jobs, sources(region, replication, false), replication.jobSegments(), signal, clock);
     }
 
     @Bean(destroyMethod = "close")

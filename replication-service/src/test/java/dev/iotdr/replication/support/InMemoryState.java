@@ -34,6 +34,13 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
         return false;
     }
 
+    @Override
+    public Map<DeviceId, Long> versions(java.util.Collection<DeviceId> devices) {
+        Map<DeviceId, Long> versions = new java.util.HashMap<>();
+        devices.forEach(device -> find(device).ifPresent(r -> versions.put(device, r.version())));
+        return versions;
+    }
+
     /** Every record, for tests and the in-memory segments. */
     public List<DeviceRecord> records() {
         return table.values().stream()

@@ -40,6 +40,7 @@ public enum AwsApi {
     DYNAMODB_QUERY(AwsService.DYNAMODB, "Query", 0),
     DYNAMODB_TRANSACT_WRITE_ITEMS(AwsService.DYNAMODB, "TransactWriteItems", 0),
     DYNAMODB_BATCH_WRITE_ITEM(AwsService.DYNAMODB, "BatchWriteItem", 0),
+    DYNAMODB_BATCH_GET_ITEM(AwsService.DYNAMODB, "BatchGetItem", 0),
     DYNAMODB_DESCRIBE_TABLE(AwsService.DYNAMODB, "DescribeTable", 0),
     DYNAMODB_CREATE_TABLE(AwsService.DYNAMODB, "CreateTable", 0),
     DYNAMODB_UPDATE_TIME_TO_LIVE(AwsService.DYNAMODB, "UpdateTimeToLive", 0),

@@ -17,4 +17,7 @@ public interface LocalDeviceTable {
      * @return whether the record was written
      */
     boolean copyIfNewer(DeviceRecord record);
+
+    /** The stored version of each of {@code devices} that has a record (read in batches, consistently). */
+    java.util.Map<DeviceId, Long> versions(java.util.Collection<DeviceId> devices);
 }

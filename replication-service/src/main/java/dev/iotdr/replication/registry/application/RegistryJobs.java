@@ -22,16 +22,19 @@ public final class RegistryJobs implements StartJob, ReadJobs {
     private final Jobs jobs;
     private final List<Region> copySources;
     private final int segments;
+    private final JobSignal signal;
     private final Clock clock;
 
     /**
      * @param copySources regions whose tables a re-sync copies from first (table-copy mode), none otherwise
      * @param segments parallel scan segments per table pass
+     * @param signal wakes this instance's worker at once
      */
-    public RegistryJobs(Jobs jobs, List<Region> copySources, int segments, Clock clock) {
+    public RegistryJobs(Jobs jobs, List<Region> copySources, int segments, JobSignal signal, Clock clock) {
         this.jobs = jobs;
         this.copySources = List.copyOf(copySources);
         this.segments = segments;
+        this.signal = signal;
         this.clock = clock;
     }
 
@@ -53,7 +56,9 @@ public final class RegistryJobs implements StartJob, ReadJobs {
                         HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
         List<JobPhase> phases =
                 JobPhase.of(kind, copySources.stream().map(Region::code).toList());
-        return jobs.create(Job.start(id, kind, phases, segments, now));
+        Job created = jobs.create(Job.start(id, kind, phases, segments, now));
+        signal.jobStarted();
+        return created;
     }
 
     @Override

@@ -10,12 +10,15 @@ import dev.iotdr.shared.contract.DeviceTable;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
@@ -23,6 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * ({@link Segments}).
  */
 final class DynamoLocalDeviceTable implements LocalDeviceTable {
+    private static final int BATCH_GET = 100;
+
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
     private final String table;
@@ -54,6 +59,38 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
         } catch (ConditionalCheckFailedException notNewer) {
             return false;
         }
+    }
+
+    @Override
+    public Map<DeviceId, Long> versions(java.util.Collection<DeviceId> devices) {
+        Map<DeviceId, Long> versions = new java.util.HashMap<>();
+        List<DeviceId> all = List.copyOf(devices);
+        for (int from = 0; from < all.size(); from += BATCH_GET) {
+            List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + BATCH_GET)).stream()
+                    .map(device -> Map.of(DeviceTable.DEVICE_ID, AttributeValue.fromS(device.value())))
+                    .toList();
+            Map<String, KeysAndAttributes> pending = Map.of(
+                    table,
+                    KeysAndAttributes.builder()
+                            .keys(keys)
+                            .consistentRead(true)
+                            .projectionExpression("#id, #version")
+                            .expressionAttributeNames(
+                                    Map.of("#id", DeviceTable.DEVICE_ID, "#version", DeviceTable.VERSION))
+                            .build());
+            while (!pending.isEmpty()) {
+                Map<String, KeysAndAttributes> request = pending;
+                BatchGetItemResponse response = calls.call(
+                        AwsApi.DYNAMODB_BATCH_GET_ITEM, () -> dynamo.batchGetItem(r -> r.requestItems(request)));
+                response.responses()
+                        .getOrDefault(table, List.of())
+                        .forEach(item -> versions.put(
+                                DeviceId.of(item.get(DeviceTable.DEVICE_ID).s()),
+                                Long.parseLong(item.get(DeviceTable.VERSION).n())));
+                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return versions;
     }
 
     /** Device tables read in parallel scan segments: this region's or another's (a re-sync's source). */
