@@ -118,6 +118,22 @@ class FailoverCoordinatorTest {
                 .hasMessageContaining("REPLICATION_LAG_OVER_BUDGET");
     }
 
+    private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView, Fakes.Events timeline) {
+        return new FailoverCoordinator(
+                self,
+                TOPOLOGY,
+                new FailoverRules(Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                new HealthMonitor(TOPOLOGY, probes, 3, 2, Clock.systemUTC()),
+                List::of,
+                dnsView,
+                lag,
+                probes,
+                timeline,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
+                Clock.systemUTC());
+    }
+
     private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView, Clock clock) {
         return new FailoverCoordinator(
                 self,
@@ -196,6 +212,8 @@ class FailoverCoordinatorTest {
         lag.set(EU, Duration.ZERO);
         dns.initialize(US);
         Ports.DnsState seenByBoth = dns.current().orElseThrow();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         // Decider B observed DNS at the same moment as A, but acts after A's switch.
         Ports.DnsControl staleView = new Ports.DnsControl() {
             @Override
@@ -210,7 +228,13 @@ class FailoverCoordinatorTest {
 
             @Override
             public Ports.DnsChange switchActive(Ports.DnsState expected, Region target) {
-                return dns.switchActive(expected, target);
+                attempts.incrementAndGet();
+                try {
+                    return dns.switchActive(expected, target);
+                } catch (Ports.StaleDnsState stale) {
+                    refused.incrementAndGet();
+                    throw stale;
+                }
             }
 
             @Override
@@ -218,8 +242,11 @@ class FailoverCoordinatorTest {
                 return dns.resolveApi();
             }
         };
+        // Each decider keeps its own timeline, so B's cool-down knows nothing of A's switch: only the
+        // compare-and-swap can stop B.
+        Fakes.Events bEvents = new Fakes.Events();
         FailoverCoordinator a = decider(EU, dns);
-        FailoverCoordinator b = decider(EU, staleView);
+        FailoverCoordinator b = decider(EU, staleView, bEvents);
         for (FailoverCoordinator each : List.of(a, b)) {
             each.tick();
             each.tick();
@@ -234,8 +261,11 @@ class FailoverCoordinatorTest {
             assertThat(b.tick()).isEmpty();
         }
 
+        assertThat(attempts.get()).as("B reached the compare-and-swap").isPositive();
+        assertThat(refused.get()).as("and lost it every time").isEqualTo(attempts.get());
         assertThat(dns.switches()).isEqualTo(1);
         assertThat(events.all()).hasSize(1);
+        assertThat(bEvents.all()).as("the loser records nothing").isEmpty();
         assertThat(dns.current().orElseThrow().generation()).isEqualTo(2);
     }
 

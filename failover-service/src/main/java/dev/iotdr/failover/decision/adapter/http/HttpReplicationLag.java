@@ -43,6 +43,9 @@ final class HttpReplicationLag implements ReplicationLag {
     @Override
     public Optional<ReplicationView> viewOf(Region region) {
         return call(region, "GET", "/v1/replication/status", null).flatMap(status -> {
+            if (status.get("sources") == null || !status.get("sources").isArray()) {
+                return Optional.empty(); // not a status we understand: unknown, never "no lag"
+            }
             long worst = 0;
             Instant oldest = null;
             Set<Region> sources = new HashSet<>();
