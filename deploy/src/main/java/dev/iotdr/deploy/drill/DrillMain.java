@@ -248,9 +248,11 @@ public final class DrillMain {
                     seconds(
                             failbackAsked,
                             Instant.parse(
-                                    back.get("firstHealthyRequest").isNull()
-                                            ? back.get("dnsInSync").asString()
-                                            : back.get("firstHealthyRequest").asString())));
+                                    !back.get("firstHealthyRequest").isNull()
+                                            ? back.get("firstHealthyRequest").asString()
+                                            : !back.get("dnsInSync").isNull()
+                                                    ? back.get("dnsInSync").asString()
+                                                    : back.get("dnsSubmitted").asString())));
             report.put(
                     "failbackWaitedForRulesSeconds",
                     seconds(failbackAsked, Instant.parse(back.get("decided").asString())));

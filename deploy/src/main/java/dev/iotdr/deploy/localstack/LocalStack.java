@@ -4,6 +4,9 @@ import dev.iotdr.deploy.localcloud.LocalCloud;
 import dev.iotdr.deploy.localcloud.LocalCloudException;
 import dev.iotdr.shared.domain.FleetDomain;
 import dev.iotdr.shared.domain.Region;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The local cloud plus every service module that is built, in every region. A region can be taken down for
@@ -47,6 +52,7 @@ final class LocalStack implements AutoCloseable {
                             "--iotdr.failover.ttl=5s")));
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final LocalCloud cloud;
     private final FleetDomain domain;
@@ -82,9 +88,77 @@ final class LocalStack implements AutoCloseable {
         return services;
     }
 
-    /** Starts every service in every region and waits until all are ready. */
+    /**
+     * Starts every service in every region and waits until all are ready, and then until every region's
+     * failover decider is: the failover records exist in DNS and it has seen every region healthy (a drill
+     * that started before that found no active region).
+     */
     void startServices() {
         inParallel(cloud.regions(), this::startServices);
+        awaitDeciders(READY_WITHIN);
+    }
+
+    /** Waits until every failover service reports an active region and every region healthy. */
+    void awaitDeciders(Duration within) {
+        List<ServiceProcess> deciders = services.values().stream()
+                .flatMap(List::stream)
+                .filter(service -> service.name().equals("failover"))
+                .toList();
+        if (deciders.isEmpty()) {
+            return;
+        }
+        String token = LocalStackTokens.token(secrets.get("jwt-secret"), "ops:read");
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> waiting = List.of();
+        while (System.nanoTime() < deadline) {
+            waiting = deciders.stream()
+                    .filter(service -> !deciderReady(http, service, token))
+                    .map(service -> "failover in " + service.region())
+                    .toList();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalCloudException("interrupted", e);
+            }
+        }
+        throw new LocalCloudException("no failover records or not every region probed healthy within " + within + " by "
+                + waiting + "; see their logs");
+    }
+
+    private static boolean deciderReady(HttpClient http, ServiceProcess service, String token) {
+        try {
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(service.url().resolve("/v1/regions"))
+                            .timeout(Duration.ofSeconds(3))
+                            .header("Authorization", "Bearer " + token)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                return false;
+            }
+            JsonNode regions = JSON.readTree(answer.body());
+            if (regions.path("activeRegion").isNull()
+                    || regions.path("activeRegion").isMissingNode()) {
+                return false;
+            }
+            for (JsonNode region : regions.path("regions")) {
+                if (!"HEALTHY".equals(region.path("health").asString())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     void stopRegion(Region region) {

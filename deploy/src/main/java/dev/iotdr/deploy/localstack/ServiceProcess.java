@@ -147,6 +147,10 @@ final class ServiceProcess {
         return name;
     }
 
+    String region() {
+        return region;
+    }
+
     URI url() {
         return URI.create("http://127.0.0.1:" + port);
     }

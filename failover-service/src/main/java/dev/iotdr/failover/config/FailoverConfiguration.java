@@ -1,8 +1,15 @@
 package dev.iotdr.failover.config;
 
+import dev.iotdr.failover.decision.adapter.in.schedule.DeciderRunner;
+import dev.iotdr.failover.decision.application.ApiCheck;
+import dev.iotdr.failover.decision.application.DnsControl;
 import dev.iotdr.failover.decision.application.FailoverCoordinator;
+import dev.iotdr.failover.decision.application.FailoverEvents;
 import dev.iotdr.failover.decision.application.HealthMonitor;
-import dev.iotdr.failover.decision.application.Ports;
+import dev.iotdr.failover.decision.application.HealthSignals;
+import dev.iotdr.failover.decision.application.Leadership;
+import dev.iotdr.failover.decision.application.RegionProbe;
+import dev.iotdr.failover.decision.application.ReplicationLag;
 import dev.iotdr.failover.decision.domain.FailoverRules;
 import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.service.config.RegionReadiness;
@@ -25,8 +32,7 @@ public class FailoverConfiguration {
     }
 
     @Bean
-    HealthMonitor healthMonitor(
-            RegionProperties region, FailoverProperties failover, Ports.RegionProbe probe, Clock clock) {
+    HealthMonitor healthMonitor(RegionProperties region, FailoverProperties failover, RegionProbe probe, Clock clock) {
         return new HealthMonitor(
                 region.regionTopology(), probe, failover.failuresToTrip(), failover.successesToRecover(), clock);
     }
@@ -37,11 +43,11 @@ public class FailoverConfiguration {
             FailoverProperties failover,
             FailoverRules rules,
             HealthMonitor monitor,
-            Ports.HealthSignals signals,
-            Ports.DnsControl dns,
-            Ports.ReplicationLag replication,
-            Ports.ApiCheck api,
-            Ports.FailoverEvents events,
+            HealthSignals signals,
+            DnsControl dns,
+            ReplicationLag replication,
+            ApiCheck api,
+            FailoverEvents events,
             Clock clock) {
         return new FailoverCoordinator(
                 region.self(),
@@ -102,7 +108,7 @@ public class FailoverConfiguration {
     @Bean
     DeciderRunner deciderRunner(
             FailoverCoordinator coordinator,
-            Ports.Leadership leadership,
+            Leadership leadership,
             HealthMonitor monitor,
             FailoverProperties failover,
             MeterRegistry meters) {

@@ -3,10 +3,14 @@ package dev.iotdr.failover.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iotdr.failover.decision.application.DnsChange;
+import dev.iotdr.failover.decision.application.DnsControl;
+import dev.iotdr.failover.decision.application.DnsState;
 import dev.iotdr.failover.decision.application.FailoverCoordinator;
 import dev.iotdr.failover.decision.application.FailoverEvent;
 import dev.iotdr.failover.decision.application.HealthMonitor;
-import dev.iotdr.failover.decision.application.Ports;
+import dev.iotdr.failover.decision.application.ReplicationView;
+import dev.iotdr.failover.decision.application.StaleDnsState;
 import dev.iotdr.failover.decision.domain.FailoverRules;
 import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
 import dev.iotdr.failover.decision.domain.Rule;
@@ -40,10 +44,10 @@ class FailoverCoordinatorTest {
         assertThat(decider(EU, empty).tick()).isEmpty();
         assertThat(empty.current()).isEmpty();
         decider(US, empty).tick();
-        assertThat(empty.current()).contains(new Ports.DnsState(US, 1));
+        assertThat(empty.current()).contains(DnsState.initial(US));
     }
 
-    private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView) {
+    private FailoverCoordinator decider(Region self, DnsControl dnsView) {
         return new FailoverCoordinator(
                 self,
                 TOPOLOGY,
@@ -89,7 +93,7 @@ class FailoverCoordinatorTest {
         // eu-west-1 had applied us-east-1's records up to 1 s before us-east-1's first failed probe; its
         // lag keeps growing while us-east-1 cannot be read, but what us-east-1 wrote after it failed could
         // never have been replicated.
-        lag.set(EU, new Ports.ReplicationView(clock.instant().minusSeconds(1), java.util.Set.of(US), Duration.ZERO));
+        lag.set(EU, new ReplicationView(clock.instant().minusSeconds(1), java.util.Set.of(US), Duration.ZERO));
         FailoverCoordinator eu = decider(EU, dns, clock);
         eu.tick();
         eu.tick();
@@ -107,7 +111,7 @@ class FailoverCoordinatorTest {
     @Test
     void aReaderThatFailsWhileItsSourceIsHealthyBlocksAFailoverOnItsGrowingExposure() {
         MovingClock clock = new MovingClock(java.time.Instant.parse("2026-11-23T12:00:00Z"));
-        lag.set(EU, new Ports.ReplicationView(clock.instant().minusSeconds(30), java.util.Set.of(US), Duration.ZERO));
+        lag.set(EU, new ReplicationView(clock.instant().minusSeconds(30), java.util.Set.of(US), Duration.ZERO));
         FailoverCoordinator eu = decider(EU, dns, clock);
         eu.tick();
         eu.tick(); // us-east-1 seen healthy: its reader in eu-west-1 is 30 s behind
@@ -118,7 +122,7 @@ class FailoverCoordinatorTest {
                 .hasMessageContaining("REPLICATION_LAG_OVER_BUDGET");
     }
 
-    private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView, Fakes.Events timeline) {
+    private FailoverCoordinator decider(Region self, DnsControl dnsView, Fakes.Events timeline) {
         return new FailoverCoordinator(
                 self,
                 TOPOLOGY,
@@ -134,7 +138,7 @@ class FailoverCoordinatorTest {
                 Clock.systemUTC());
     }
 
-    private FailoverCoordinator decider(Region self, Ports.DnsControl dnsView, Clock clock) {
+    private FailoverCoordinator decider(Region self, DnsControl dnsView, Clock clock) {
         return new FailoverCoordinator(
                 self,
                 TOPOLOGY,
@@ -211,30 +215,35 @@ class FailoverCoordinatorTest {
     void aDeciderThatLosesTheCompareAndSwapRecordsNothingAndChangesNothing() {
         lag.set(EU, Duration.ZERO);
         dns.initialize(US);
-        Ports.DnsState seenByBoth = dns.current().orElseThrow();
+        DnsState seenByBoth = dns.current().orElseThrow();
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         // Decider B observed DNS at the same moment as A, but acts after A's switch.
-        Ports.DnsControl staleView = new Ports.DnsControl() {
+        DnsControl staleView = new DnsControl() {
             @Override
-            public Optional<Ports.DnsState> current() {
+            public Optional<DnsState> current() {
                 return Optional.of(seenByBoth);
             }
 
             @Override
-            public Ports.DnsState initialize(Region active) {
+            public DnsState initialize(Region active) {
                 return seenByBoth;
             }
 
             @Override
-            public Ports.DnsChange switchActive(Ports.DnsState expected, Region target) {
+            public DnsChange switchActive(DnsState expected, Region target) {
                 attempts.incrementAndGet();
                 try {
                     return dns.switchActive(expected, target);
-                } catch (Ports.StaleDnsState stale) {
+                } catch (StaleDnsState stale) {
                     refused.incrementAndGet();
                     throw stale;
                 }
+            }
+
+            @Override
+            public DnsState setFreeze(DnsState expected, Optional<String> reason) {
+                return dns.setFreeze(expected, reason);
             }
 
             @Override
@@ -242,8 +251,8 @@ class FailoverCoordinatorTest {
                 return dns.resolveApi();
             }
         };
-        // Each decider keeps its own timeline, so B's cool-down knows nothing of A's switch: only the
-        // compare-and-swap can stop B.
+        // B's view of DNS is stale (taken before A's switch, so it shows no cool-down), and B keeps its own
+        // timeline: only the compare-and-swap can stop B.
         Fakes.Events bEvents = new Fakes.Events();
         FailoverCoordinator a = decider(EU, dns);
         FailoverCoordinator b = decider(EU, staleView, bEvents);
@@ -271,7 +280,7 @@ class FailoverCoordinatorTest {
 
     @Test
     void aBlockedAutomaticFailoverIsRememberedWithItsRules() {
-        events.freeze("change window");
+        decider(US, dns).freeze("change window");
         FailoverCoordinator eu = decider(EU, dns);
         eu.tick();
         eu.tick();

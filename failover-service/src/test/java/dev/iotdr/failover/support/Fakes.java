@@ -1,7 +1,17 @@
 package dev.iotdr.failover.support;
 
+import dev.iotdr.failover.decision.application.ApiCheck;
+import dev.iotdr.failover.decision.application.Audit;
+import dev.iotdr.failover.decision.application.DnsChange;
+import dev.iotdr.failover.decision.application.DnsControl;
+import dev.iotdr.failover.decision.application.DnsState;
 import dev.iotdr.failover.decision.application.FailoverEvent;
-import dev.iotdr.failover.decision.application.Ports;
+import dev.iotdr.failover.decision.application.FailoverEvents;
+import dev.iotdr.failover.decision.application.ProbeResult;
+import dev.iotdr.failover.decision.application.RegionProbe;
+import dev.iotdr.failover.decision.application.ReplicationLag;
+import dev.iotdr.failover.decision.application.ReplicationView;
+import dev.iotdr.failover.decision.application.StaleDnsState;
 import dev.iotdr.shared.domain.Region;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,46 +27,73 @@ public final class Fakes {
     private Fakes() {}
 
     /** DNS with Route 53's compare-and-swap: a switch from a state that is no longer current is refused. */
-    public static final class Dns implements Ports.DnsControl {
-        private Ports.DnsState state;
+    public static final class Dns implements DnsControl {
+        private final java.time.Clock clock;
+        private DnsState state;
         private int switches;
+        private RuntimeException afterSwitch;
+
+        public Dns() {
+            this(java.time.Clock.systemUTC());
+        }
+
+        public Dns(java.time.Clock clock) {
+            this.clock = clock;
+        }
 
         @Override
-        public synchronized Optional<Ports.DnsState> current() {
+        public synchronized Optional<DnsState> current() {
             return Optional.ofNullable(state);
         }
 
         @Override
-        public synchronized Ports.DnsState initialize(Region active) {
+        public synchronized DnsState initialize(Region active) {
             if (state == null) {
-                state = new Ports.DnsState(active, 1);
+                state = DnsState.initial(active);
             }
             return state;
         }
 
         @Override
-        public synchronized Ports.DnsChange switchActive(Ports.DnsState expected, Region target) {
+        public synchronized DnsChange switchActive(DnsState expected, Region target) {
             if (!expected.equals(state)) {
-                throw new Ports.StaleDnsState("DNS holds " + state + ", not " + expected);
+                throw new StaleDnsState("DNS holds " + state + ", not " + expected);
             }
-            state = new Ports.DnsState(target, expected.generation() + 1);
+            Instant now = clock.instant();
+            state = expected.switchedTo(target, now);
             switches++;
-            Instant now = Instant.now();
-            return new Ports.DnsChange(state, now, now);
+            if (afterSwitch != null) {
+                throw afterSwitch; // applied, then the answer was lost
+            }
+            return new DnsChange(state, now, Optional.of(now));
+        }
+
+        @Override
+        public synchronized DnsState setFreeze(DnsState expected, Optional<String> reason) {
+            if (!expected.equals(state)) {
+                throw new StaleDnsState("DNS holds " + state + ", not " + expected);
+            }
+            state = expected.withFreeze(reason);
+            return state;
         }
 
         @Override
         public synchronized Optional<Region> resolveApi() {
-            return Optional.ofNullable(state).map(Ports.DnsState::active);
+            return Optional.ofNullable(state).map(DnsState::active);
         }
 
         public synchronized int switches() {
             return switches;
         }
+
+        /** From now on every switch is applied and then fails as if its confirmation were lost. */
+        public synchronized void failAfterSwitch(RuntimeException failure) {
+            afterSwitch = failure;
+        }
     }
 
     /** Probes whose answer per region the test sets. */
-    public static final class Probes implements Ports.RegionProbe, Ports.ApiCheck {
+    public static final class Probes implements RegionProbe, ApiCheck {
         private final Map<Region, Boolean> up = new ConcurrentHashMap<>();
 
         public void set(Region region, boolean healthy) {
@@ -64,9 +101,9 @@ public final class Fakes {
         }
 
         @Override
-        public Ports.ProbeResult probe(Region region) {
+        public ProbeResult probe(Region region) {
             boolean ok = up.getOrDefault(region, true);
-            return new Ports.ProbeResult(ok, ok ? "ok" : "down");
+            return new ProbeResult(ok, ok ? "ok" : "down");
         }
 
         @Override
@@ -75,10 +112,9 @@ public final class Fakes {
         }
     }
 
-    /** A timeline and freeze in memory. */
-    public static final class Events implements Ports.FailoverEvents {
+    /** A timeline in memory. */
+    public static final class Events implements FailoverEvents {
         private final List<FailoverEvent> events = new ArrayList<>();
-        private String freeze;
 
         @Override
         public synchronized void record(FailoverEvent event) {
@@ -93,58 +129,37 @@ public final class Fakes {
                     .toList();
         }
 
-        @Override
-        public synchronized Optional<Instant> lastFailoverAt() {
-            return recent(1).stream().findFirst().map(FailoverEvent::decided);
-        }
-
-        @Override
-        public synchronized Optional<String> freeze() {
-            return Optional.ofNullable(freeze);
-        }
-
-        @Override
-        public synchronized void freeze(String reason) {
-            freeze = reason;
-        }
-
-        @Override
-        public synchronized void unfreeze() {
-            freeze = null;
-        }
-
         public synchronized List<FailoverEvent> all() {
             return List.copyOf(events);
         }
     }
 
     /** Replication lag the test sets per region: applied up to that long before now, sources not named. */
-    public static final class Lag implements Ports.ReplicationLag {
+    public static final class Lag implements ReplicationLag {
         private final Map<Region, Duration> lag = new ConcurrentHashMap<>();
-        private final Map<Region, Ports.ReplicationView> views = new ConcurrentHashMap<>();
+        private final Map<Region, ReplicationView> views = new ConcurrentHashMap<>();
 
         public void set(Region region, Duration value) {
             lag.put(region, value);
         }
 
         /** The exact view a region's replication service reports. */
-        public void set(Region region, Ports.ReplicationView view) {
+        public void set(Region region, ReplicationView view) {
             views.put(region, view);
         }
 
         @Override
-        public Optional<Ports.ReplicationView> viewOf(Region region) {
+        public Optional<ReplicationView> viewOf(Region region) {
             if (views.containsKey(region)) {
                 return Optional.of(views.get(region));
             }
             return Optional.ofNullable(lag.get(region))
-                    .map(value ->
-                            new Ports.ReplicationView(java.time.Instant.now().minus(value), java.util.Set.of(), value));
+                    .map(value -> new ReplicationView(java.time.Instant.now().minus(value), java.util.Set.of(), value));
         }
 
         @Override
-        public Optional<Integer> driftOf(Region region) {
-            return Optional.of(0);
+        public Audit audit(Region region) {
+            return new Audit(Optional.of("audit-" + region.code()), "SUCCEEDED", Duration.ZERO, Optional.of(0));
         }
     }
 }

@@ -1,12 +1,5 @@
 package dev.iotdr.failover.decision.application;
 
-import dev.iotdr.failover.decision.application.Ports.DnsChange;
-import dev.iotdr.failover.decision.application.Ports.DnsControl;
-import dev.iotdr.failover.decision.application.Ports.DnsState;
-import dev.iotdr.failover.decision.application.Ports.FailoverEvents;
-import dev.iotdr.failover.decision.application.Ports.HealthSignals;
-import dev.iotdr.failover.decision.application.Ports.ReplicationLag;
-import dev.iotdr.failover.decision.application.Ports.StaleDnsState;
 import dev.iotdr.failover.decision.domain.FailoverRules;
 import dev.iotdr.failover.decision.domain.FailoverRules.Decision;
 import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
@@ -41,7 +34,7 @@ public final class FailoverCoordinator {
     private final HealthSignals signals;
     private final DnsControl dns;
     private final ReplicationLag replication;
-    private final Ports.ApiCheck api;
+    private final ApiCheck api;
     private final FailoverEvents events;
     private final Duration firstRequestWithin;
     private final Duration warmUp;
@@ -57,7 +50,7 @@ public final class FailoverCoordinator {
             HealthSignals signals,
             DnsControl dns,
             ReplicationLag replication,
-            Ports.ApiCheck api,
+            ApiCheck api,
             FailoverEvents events,
             Duration firstRequestWithin,
             Duration warmUp,
@@ -86,8 +79,16 @@ public final class FailoverCoordinator {
             return Optional.empty(); // only the primary's decider creates the records, so two never race to
         }
         DnsState state = current.orElseGet(() -> dns.initialize(topology.primary()));
-        if (state.active().equals(self)
-                || !monitor.snapshot().get(state.active()).unhealthy()) {
+        Map<Region, RegionHealth> health = monitor.snapshot();
+        if (state.active().equals(self) || !health.get(state.active()).unhealthy()) {
+            return Optional.empty();
+        }
+        Optional<Region> nextInPreference = topology.others(state.active()).stream()
+                .filter(region -> health.get(region).healthy())
+                .findFirst();
+        if (nextInPreference.isPresent() && !nextInPreference.get().equals(self)) {
+            // With three or more regions only the healthy region first in preference promotes itself, so
+            // deciders do not race for DNS and the fleet goes where the operators said it should.
             return Optional.empty();
         }
         if (!monitor.seenHealthy(state.active()) && clock.instant().isBefore(startedAt.plus(warmUp))) {
@@ -143,7 +144,7 @@ public final class FailoverCoordinator {
     }
 
     /** What {@code region}'s replication service reports, if it answers. */
-    public Optional<Ports.ReplicationView> replicationOf(Region region) {
+    public Optional<ReplicationView> replicationOf(Region region) {
         return replication.viewOf(region);
     }
 
@@ -176,6 +177,38 @@ public final class FailoverCoordinator {
         return events;
     }
 
+    /** Freezes failovers fleet-wide: every region's decider reads the freeze from DNS. */
+    public DnsState freeze(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a freeze needs a reason");
+        }
+        return changeFreeze(Optional.of(reason));
+    }
+
+    /** Lifts the fleet-wide freeze. */
+    public DnsState unfreeze() {
+        return changeFreeze(Optional.empty());
+    }
+
+    private DnsState changeFreeze(Optional<String> reason) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            DnsState state = dns.current().orElseGet(() -> dns.initialize(topology.primary()));
+            if (state.freeze().equals(reason)) {
+                return state;
+            }
+            try {
+                DnsState next = dns.setFreeze(state, reason);
+                log.info(
+                        "failovers {} fleet-wide",
+                        reason.map(r -> "frozen: " + r).orElse("unfrozen"));
+                return next;
+            } catch (StaleDnsState changed) {
+                log.info("DNS changed while the freeze was set ({}); looking again", changed.getMessage());
+            }
+        }
+        throw new IllegalStateException("DNS kept changing while the freeze was set; nothing was changed, try again");
+    }
+
     private Optional<FailoverEvent> execute(DnsState state, Decision decision, Trigger trigger, String reason) {
         Region from = state.active();
         RegionHealth fromHealth = monitor.snapshot().get(from);
@@ -186,6 +219,18 @@ public final class FailoverCoordinator {
         } catch (StaleDnsState lost) {
             log.info("another decider changed DNS first ({}); nothing done", lost.getMessage());
             return Optional.empty();
+        } catch (RuntimeException unconfirmed) {
+            // The change may have been applied before the failure (a timeout after Route 53 accepted it):
+            // if DNS now holds exactly the state this switch writes, it happened and is recorded, so the
+            // timeline is complete and the cool-down holds.
+            Optional<DnsState> now = dns.current();
+            if (now.isEmpty()
+                    || !now.get().active().equals(decision.target())
+                    || now.get().generation() != state.generation() + 1) {
+                throw unconfirmed;
+            }
+            log.warn("DNS switch to {} applied but not confirmed: {}", decision.target(), unconfirmed.toString());
+            change = new DnsChange(now.get(), decided, Optional.empty());
         }
         Optional<Instant> firstHealthy = awaitFirstHealthyRequest(decision.target());
         FailoverEvent event = new FailoverEvent(
@@ -237,7 +282,7 @@ public final class FailoverCoordinator {
             lags.put(
                     region, region.equals(state.active()) ? Optional.of(Duration.ZERO) : exposure(region, health, now));
         }
-        return new Observations(state.active(), health, lags, events.lastFailoverAt(), events.freeze(), now);
+        return new Observations(state.active(), health, lags, state.switchedAt(), state.freeze(), now);
     }
 
     private void remember(Decision decision) {

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * One failover or failback as it happened, with its timeline: first failed probe of the old active
- * region, when it was declared unhealthy, decided, DNS change submitted and in sync, and the first healthy
- * request served by the new active region through the custom name. RTO is computed from these.
+ * region, when it was declared unhealthy, decided, DNS change submitted and in sync (empty when Route 53 did
+ * not confirm it in time: the switch still happened and is recorded, so the cool-down holds), and the first
+ * healthy request served by the new active region through the custom name. RTO is computed from these.
  */
 public record FailoverEvent(
         String id,
@@ -21,7 +22,7 @@ public record FailoverEvent(
         Optional<Instant> declaredUnhealthy,
         Instant decided,
         Instant dnsSubmitted,
-        Instant dnsInSync,
+        Optional<Instant> dnsInSync,
         Optional<Instant> firstHealthyRequest,
         long generation) {
 

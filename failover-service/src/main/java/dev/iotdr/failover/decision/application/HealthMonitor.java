@@ -1,8 +1,5 @@
 package dev.iotdr.failover.decision.application;
 
-import dev.iotdr.failover.decision.application.Ports.HealthSignal;
-import dev.iotdr.failover.decision.application.Ports.ProbeResult;
-import dev.iotdr.failover.decision.application.Ports.RegionProbe;
 import dev.iotdr.failover.health.domain.RegionHealth;
 import dev.iotdr.shared.domain.Region;
 import dev.iotdr.shared.domain.RegionTopology;
@@ -22,6 +19,7 @@ public final class HealthMonitor {
     private final Clock clock;
     private final Map<Region, RegionHealth> health = new ConcurrentHashMap<>();
     private final java.util.Set<Region> seenHealthy = ConcurrentHashMap.newKeySet();
+    private final Map<Region, java.time.Instant> lastObserved = new ConcurrentHashMap<>();
 
     public HealthMonitor(
             RegionTopology topology, RegionProbe probe, int failuresToTrip, int successesToRecover, Clock clock) {
@@ -46,8 +44,11 @@ public final class HealthMonitor {
                     outcome = new ProbeResult(false, "probe failed: " + e.getMessage());
                 }
                 ProbeResult observed = outcome;
-                RegionHealth next = health.compute(
-                        region, (r, current) -> current.observe(observed.ok(), clock.instant(), observed.detail()));
+                java.time.Instant at = clock.instant();
+                RegionHealth next = health.compute(region, (r, current) -> {
+                    lastObserved.merge(r, at, (a, b) -> a.isAfter(b) ? a : b);
+                    return current.observe(observed.ok(), at, observed.detail());
+                });
                 if (next.healthy()) {
                     seenHealthy.add(region);
                 }
@@ -55,10 +56,21 @@ public final class HealthMonitor {
         }
     }
 
+    /**
+     * Takes Route 53 health signals. A signal stamped before this monitor's latest observation of its region
+     * is old news (an alarm delivered late) and is ignored: it must neither reset a run of failed probes nor
+     * break a run of good ones.
+     */
     public void accept(List<HealthSignal> signals) {
         for (HealthSignal signal : signals) {
-            health.computeIfPresent(
-                    signal.region(), (r, current) -> current.observe(signal.ok(), signal.at(), signal.detail()));
+            health.computeIfPresent(signal.region(), (r, current) -> {
+                java.time.Instant latest = lastObserved.get(r);
+                if (latest != null && signal.at().isBefore(latest)) {
+                    return current;
+                }
+                lastObserved.put(r, signal.at());
+                return current.observe(signal.ok(), signal.at(), signal.detail());
+            });
         }
     }
 

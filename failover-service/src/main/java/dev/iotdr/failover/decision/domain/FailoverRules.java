@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The safety rules of a failover. A failover to {@code target} is allowed only when: the target is not
  * active already; (automatic only) the active region is unhealthy; the target is healthy; the target's
- * replication lag is known and within the RPO budget; no cool-down is running; nothing is frozen. A forced
+ * replication lag is known and within the RPO budget; no cool-down is running (fleet-wide: since DNS last
+ * moved, whichever decider moved it; a drill's failback is exempt); nothing is frozen (fleet-wide). A forced
  * failover skips the rules but needs a reason, which is recorded.
  *
  * @param rpoBudget the most replication lag the target may have
@@ -21,7 +22,12 @@ public record FailoverRules(Duration rpoBudget, Duration cooldown) {
     public enum Trigger {
         AUTOMATIC,
         MANUAL,
-        DRILL
+        DRILL,
+        /**
+         * A drill's way back to the region it started from: every rule applies except the cool-down (the
+         * drill's own failover just started one), so a drill never forces DNS onto an unhealthy region.
+         */
+        DRILL_FAILBACK
     }
 
     /** The verdict: allowed, or blocked by these rules (all that failed, in the order above). */
@@ -64,7 +70,8 @@ public record FailoverRules(Duration rpoBudget, Duration cooldown) {
                             + " ms")
                     .orElse("replication lag of " + target + " is unknown"));
         }
-        if (seen.lastFailoverAt().isPresent()
+        if (trigger != Trigger.DRILL_FAILBACK
+                && seen.lastFailoverAt().isPresent()
                 && seen.lastFailoverAt().get().plus(cooldown).isAfter(seen.now())) {
             blocked.add(Rule.COOLDOWN);
             why.add("last failover at " + seen.lastFailoverAt().get() + ", cool-down " + cooldown);
