@@ -4,13 +4,13 @@ import dev.iotdr.onboarding.config.OnboardingProperties;
 import dev.iotdr.onboarding.devices.adapter.out.crypto.AesGcmPrivateKeySealer;
 import dev.iotdr.onboarding.devices.application.CsrInspector;
 import dev.iotdr.onboarding.devices.application.DeviceDecommissioning;
-import dev.iotdr.onboarding.devices.application.DeviceProvisioning;
 import dev.iotdr.onboarding.devices.application.DeviceQueries;
 import dev.iotdr.onboarding.devices.application.DeviceRecords;
 import dev.iotdr.onboarding.devices.application.DeviceRegistry;
 import dev.iotdr.onboarding.devices.application.PrivateKeySealer;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
 import dev.iotdr.onboarding.devices.application.ProvisioningSettings;
+import dev.iotdr.onboarding.devices.application.Sagas;
 import dev.iotdr.onboarding.devices.application.UseCases.DecommissionDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.ReadDevices;
 import dev.iotdr.onboarding.devices.application.UseCases.RecoverAbandonedRequests;
@@ -44,21 +44,26 @@ public class DevicesConfiguration {
     }
 
     @Bean
-    DeviceProvisioning deviceProvisioning(
+    Sagas sagas(
             DeviceRegistry registry,
             DeviceRecords records,
             ProvisioningRequests requests,
             PrivateKeySealer sealer,
             ProvisioningSettings settings,
             Clock clock) {
-        return new DeviceProvisioning(registry, records, requests, sealer, new CsrInspector(), settings, clock);
+        return Sagas.wire(registry, records, requests, sealer, new CsrInspector(), settings, clock);
     }
 
     /** The onboarding and rotation use cases the web adapter sees: the sagas, metered. */
     @Bean
     @Primary
-    MeteredProvisioning provisioning(DeviceProvisioning provisioning, MeterRegistry meters) {
-        return new MeteredProvisioning(provisioning, provisioning, meters);
+    MeteredProvisioning provisioning(Sagas sagas, MeterRegistry meters) {
+        return new MeteredProvisioning(sagas.onboarding(), sagas.rotation(), meters);
+    }
+
+    @Bean
+    RecoverAbandonedRequests recoverAbandonedRequests(Sagas sagas) {
+        return sagas.sweep();
     }
 
     @Bean
@@ -77,8 +82,8 @@ public class DevicesConfiguration {
     }
 
     @Bean
-    AbandonedRequestSweeper abandonedRequestSweeper(DeviceProvisioning provisioning) {
-        return new AbandonedRequestSweeper(provisioning);
+    AbandonedRequestSweeper abandonedRequestSweeper(RecoverAbandonedRequests recovery) {
+        return new AbandonedRequestSweeper(recovery);
     }
 
     /** Finishes or undoes sagas whose callers went away, on a schedule. */

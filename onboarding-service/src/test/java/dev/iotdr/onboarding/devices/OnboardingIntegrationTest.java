@@ -14,8 +14,14 @@ import dev.iotdr.onboarding.support.OnboardingTestConfiguration;
 import dev.iotdr.onboarding.support.TestCsrs;
 import dev.iotdr.onboarding.support.TestTokens;
 import dev.iotdr.shared.contract.DeviceItemCodec;
+import dev.iotdr.shared.domain.CertificateId;
+import dev.iotdr.shared.domain.DeviceCertificate;
+import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
+import dev.iotdr.shared.domain.PolicyName;
 import dev.iotdr.shared.domain.Region;
+import dev.iotdr.shared.domain.ThingAttributes;
+import dev.iotdr.shared.domain.ThingGroupName;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -359,8 +367,9 @@ class OnboardingIntegrationTest {
                 "after:ensureThing",
                 "after:attachThingPrincipal",
                 "after:addThingToGroup",
-                "after:setCertificateStatus:ACTIVE",
                 "before:insertRecord"
+                // the certificate is activated only after the record is written: a failure there is finished,
+                // never undone (aFailureAfterTheRecordIsWrittenIsNeverUndoneAndTheRetryFinishes)
             })
     void aFailureAfterAnyStepIsUndoneAndARetryWithTheSameKeyConverges(String injection) {
         String device = newDeviceId();
@@ -400,13 +409,16 @@ class OnboardingIntegrationTest {
 
         assertProblem(failed, 503, "dependency-unavailable");
         DeviceRecord written = record(device).orElseThrow();
+        assertThat(certificateStatus(written.certificate().id().value()))
+                .as("activated only once the saga finishes, after the record")
+                .isEqualTo(CertificateStatus.INACTIVE);
+
+        faults.clear();
+        JsonNode retried = json(api.onboard(key, onboardBody(device)));
         assertConnectReady(
                 device,
                 written.certificate().id().value(),
                 written.certificate().arn());
-
-        faults.clear();
-        JsonNode retried = json(api.onboard(key, onboardBody(device)));
         assertThat(retried.get("certificateId").asString())
                 .isEqualTo(written.certificate().id().value());
         assertThat(retried.get("privateKey").asString()).contains("PRIVATE KEY");
@@ -434,6 +446,142 @@ class OnboardingIntegrationTest {
         assertThat(api.onboard(newKey(), onboardBody(device)).statusCode())
                 .as("claim released")
                 .isEqualTo(201);
+    }
+
+    // ------------------------------------------------------------------ races (issue 9)
+
+    @Test
+    void aSlowAttemptOvertakenByARetryUndoesNothing() throws Exception {
+        String device = newDeviceId();
+        String key = newKey();
+        FaultInjection.Pause slow = faults.pauseBefore("attachThingPrincipal");
+        CompletableFuture<HttpResponse<String>> first =
+                CompletableFuture.supplyAsync(() -> api.onboard(key, onboardBody(device)));
+        slow.awaitReached(); // the certificate is issued and recorded, the thing created
+        clock.advance(Duration.ofSeconds(31)); // the first attempt's lease runs out while it waits
+
+        HttpResponse<String> retry = api.onboard(key, onboardBody(device));
+        slow.resume();
+        HttpResponse<String> overtaken = first.get(2, TimeUnit.MINUTES);
+
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(201);
+        JsonNode body = json(retry);
+        String certificateId = body.get("certificateId").asString();
+        assertProblem(overtaken, 409, "request-in-progress");
+        assertConnectReady(device, certificateId, body.get("certificateArn").asString());
+        assertThat(record(device).orElseThrow().certificate().id().value()).isEqualTo(certificateId);
+        assertThat(claimOwner(device)).contains(key);
+        assertThat(json(api.onboard(key, onboardBody(device)))
+                        .get("certificateId")
+                        .asString())
+                .as("replayed")
+                .isEqualTo(certificateId);
+    }
+
+    @Test
+    void aDeviceDecommissionedInAnotherRegionCanBeOnboardedHereAgain() {
+        String device = newDeviceId();
+        JsonNode first = json(api.onboard(newKey(), onboardBody(device)));
+        // eu-west-1 decommissioned it after a failover; replication brought the tombstone and retired the
+        // certificate here, as it does.
+        DeviceRecord tombstone = record(device).orElseThrow().decommissioned(Region.of("eu-west-1"), Instant.now());
+        dynamo.putItem(r -> r.tableName("devices").item(DeviceItemCodec.toItem(tombstone)));
+        String oldArn = first.get("certificateArn").asString();
+        iot.updateCertificate(
+                r -> r.certificateId(first.get("certificateId").asString()).newStatus(CertificateStatus.INACTIVE));
+        iot.detachThingPrincipal(r -> r.thingName(device).principal(oldArn));
+
+        HttpResponse<String> again = api.onboard(newKey(), onboardBody(device));
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        JsonNode body = json(again);
+        assertThat(body.get("version").asLong()).isEqualTo(tombstone.version() + 1);
+        assertConnectReady(
+                device,
+                body.get("certificateId").asString(),
+                body.get("certificateArn").asString());
+    }
+
+    @Test
+    void theSweeperKeepsTheThingOfTheOnboardingThatWon() {
+        String device = newDeviceId();
+        faults.onceBefore("insertRecord", () -> putRivalRecord(device)); // another region's record lands first
+        faults.failBefore("deleteCertificate"); // and this saga's undo is parked half-way
+
+        assertProblem(api.onboard(newKey(), onboardBody(device)), 409, "device-exists");
+        faults.clear();
+        clock.advance(Duration.ofMinutes(10));
+        recovery.recoverAbandoned();
+
+        assertThat(thingExists(device))
+                .as("the winner's device keeps its thing")
+                .isTrue();
+        assertThat(record(device).orElseThrow().originRegion()).isEqualTo(Region.of("eu-west-1"));
+    }
+
+    @Test
+    void aRotationActivatesItsCertificateOnlyAfterRecordingIt() {
+        String device = newDeviceId();
+        JsonNode onboarded = json(api.onboard(newKey(), onboardBody(device)));
+        String oldId = onboarded.get("certificateId").asString();
+        String key = newKey();
+        faults.failAfter("replaceRecord");
+
+        assertProblem(
+                api.send("POST", "/v1/devices/" + device + "/certificate", write(), key, null),
+                503,
+                "dependency-unavailable");
+        DeviceRecord written = record(device).orElseThrow();
+        String newId = written.certificate().id().value();
+        assertThat(newId).isNotEqualTo(oldId);
+        assertThat(certificateStatus(newId)).isEqualTo(CertificateStatus.INACTIVE);
+        assertThat(certificateStatus(oldId)).isEqualTo(CertificateStatus.ACTIVE);
+
+        faults.clear();
+        HttpResponse<String> retried = api.send("POST", "/v1/devices/" + device + "/certificate", write(), key, null);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
+        assertConnectReady(device, newId, written.certificate().arn());
+        assertThat(certificateStatus(oldId)).isEqualTo(CertificateStatus.INACTIVE);
+    }
+
+    @Test
+    void aDecommissionRacingAnAttachStillSucceedsAndLeavesNoCertificateActive() {
+        String device = newDeviceId();
+        JsonNode onboarded = json(api.onboard(newKey(), onboardBody(device)));
+        String[] raced = new String[1];
+        // Replication attaches a certificate to the thing just as the decommission deletes it.
+        faults.onceBefore("deleteThing", () -> {
+            var certificate = iot.createKeysAndCertificate(r -> r.setAsActive(true));
+            raced[0] = certificate.certificateId();
+            iot.attachThingPrincipal(r -> r.thingName(device).principal(certificate.certificateArn()));
+        });
+
+        HttpResponse<String> response = api.send("DELETE", "/v1/devices/" + device, write(), null, null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response).get("status").asString()).isEqualTo("DECOMMISSIONED");
+        assertThat(thingExists(device)).isFalse();
+        assertThat(certificateStatus(onboarded.get("certificateId").asString())).isEqualTo(CertificateStatus.INACTIVE);
+        assertThat(certificateStatus(raced[0])).isEqualTo(CertificateStatus.INACTIVE);
+    }
+
+    @Test
+    void aFailedDeleteIsToldToRepeatTheDeleteNotToReuseAnIdempotencyKey() {
+        String device = newDeviceId();
+        api.onboard(newKey(), onboardBody(device));
+        faults.failBefore("deleteThing");
+
+        HttpResponse<String> response = api.send("DELETE", "/v1/devices/" + device, write(), null, null);
+
+        assertProblem(response, 503, "dependency-unavailable");
+        assertThat(json(response).get("detail").asString())
+                .doesNotContain("Idempotency-Key")
+                .contains("repeating the DELETE");
+        faults.clear();
+        assertThat(api.send("DELETE", "/v1/devices/" + device, write(), null, null)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(thingExists(device)).isFalse();
     }
 
     // ------------------------------------------------------------------ security
@@ -566,6 +714,40 @@ class OnboardingIntegrationTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private CertificateStatus certificateStatus(String certificateId) {
+        return iot.describeCertificate(r -> r.certificateId(certificateId))
+                .certificateDescription()
+                .status();
+    }
+
+    private Optional<String> claimOwner(String device) {
+        var item = dynamo.getItem(r -> r.tableName("onboarding-requests")
+                        .key(Map.of("pk", AttributeValue.fromS("claim#" + device)))
+                        .consistentRead(true))
+                .item();
+        return item == null || item.isEmpty()
+                ? Optional.empty()
+                : Optional.of(item.get("owner").s());
+    }
+
+    /** Another region's live record for the device, as table copy would write it here. */
+    private void putRivalRecord(String device) {
+        var issued = iot.createKeysAndCertificate(r -> r.setAsActive(false));
+        DeviceRecord rival = DeviceRecord.onboarded(
+                DeviceId.of(device),
+                Set.of(ThingGroupName.of("sensors")),
+                ThingAttributes.none(),
+                new DeviceCertificate(
+                        CertificateId.of(issued.certificateId()),
+                        issued.certificateArn(),
+                        issued.certificatePem(),
+                        dev.iotdr.shared.domain.CertificateStatus.ACTIVE),
+                PolicyName.of("iotdr-device-policy"),
+                Region.of("eu-west-1"),
+                Instant.now());
+        dynamo.putItem(r -> r.tableName("devices").item(DeviceItemCodec.toItem(rival)));
+    }
 
     private void inject(String injection) {
         String[] parts = injection.split(":", 2);

@@ -93,4 +93,9 @@ public final class FaultyDeviceRegistry implements DeviceRegistry {
     public void deleteThing(ThingName thing) {
         around("deleteThing", () -> real.deleteThing(thing));
     }
+
+    @Override
+    public java.util.List<String> principalsOf(ThingName thing) {
+        return around("principalsOf", () -> real.principalsOf(thing));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.iotdr.service.web;
 
 import dev.iotdr.service.aws.DependencyUnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -28,8 +29,11 @@ public abstract class ProblemAnswers extends ResponseEntityExceptionHandler {
     public static final String TYPES = "https://iotdr.dev/problems/";
     private static final Logger log = LoggerFactory.getLogger(ProblemAnswers.class);
 
-    /** What a 503's detail tells the caller to do; services say how to retry safely. */
-    protected String retryAdvice() {
+    /**
+     * What a 503's or 500's detail tells the caller to do about {@code request}; services say how to retry
+     * it safely.
+     */
+    protected String retryAdvice(HttpServletRequest request) {
         return "nothing was lost; retry later";
     }
 
@@ -39,13 +43,13 @@ public abstract class ProblemAnswers extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(DependencyUnavailableException.class)
-    ResponseEntity<ProblemDetail> unavailable(DependencyUnavailableException e) {
+    ResponseEntity<ProblemDetail> unavailable(DependencyUnavailableException e, HttpServletRequest request) {
         log.warn("{} unavailable: {}", e.dependency(), e.getMessage());
         return retryLater(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "dependency-unavailable",
                 "Region cannot serve this now",
-                "AWS (" + e.dependency() + ") cannot serve this request now; " + retryAdvice(),
+                "AWS (" + e.dependency() + ") cannot serve this request now; " + retryAdvice(request),
                 e.retryAfter());
     }
 
@@ -64,13 +68,13 @@ public abstract class ProblemAnswers extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("unexpected failure", e);
         return problem(
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal",
                 "Internal error",
-                "the request failed unexpectedly; " + retryAdvice());
+                "the request failed unexpectedly; " + retryAdvice(request));
     }
 
     @Override

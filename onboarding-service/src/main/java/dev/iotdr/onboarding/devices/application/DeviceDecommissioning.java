@@ -1,13 +1,18 @@
 package dev.iotdr.onboarding.devices.application;
 
 import dev.iotdr.onboarding.devices.application.DeviceRecords.RecordConflictException;
+import dev.iotdr.onboarding.devices.application.DeviceRegistry.ThingInUseException;
+import dev.iotdr.onboarding.devices.application.Problems.DecommissionInProgress;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceNotFound;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceStateConflict;
 import dev.iotdr.onboarding.devices.application.UseCases.DecommissionDevice;
+import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
+import dev.iotdr.shared.domain.ThingName;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class DeviceDecommissioning implements DecommissionDevice {
     private static final Logger log = LoggerFactory.getLogger(DeviceDecommissioning.class);
     private static final int ATTEMPTS = 3;
+    private static final int REGISTRY_ROUNDS = 5;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
 
     private final DeviceRegistry registry;
     private final DeviceRecords records;
@@ -42,13 +49,53 @@ public final class DeviceDecommissioning implements DecommissionDevice {
     @Override
     public DeviceRecord decommission(DeviceId device) {
         DeviceRecord tombstone = writeTombstone(device);
-        String arn = tombstone.certificate().arnIn(settings.region());
-        registry.detachThingPrincipal(tombstone.thingName(), arn);
-        registry.detachPolicy(settings.devicePolicy(), arn);
-        registry.deleteThing(tombstone.thingName());
-        requests.releaseAny(device);
+        removeFromRegistry(tombstone);
+        requests.releaseSupersededBy(device, tombstone.version());
         log.info("device {} decommissioned (tombstone version {})", device, tombstone.version());
         return tombstone;
+    }
+
+    /**
+     * Deactivates and detaches every certificate on the thing (not only the record's: replication may be
+     * attaching one at this moment), then deletes the thing. IoT refuses to delete a thing that a principal
+     * was attached to meanwhile; then this repeats with a short backoff, and if the race outlasts it the
+     * caller is told the truth: the tombstone is written, the registry here is still catching up.
+     */
+    private void removeFromRegistry(DeviceRecord tombstone) {
+        ThingName thing = tombstone.thingName();
+        Duration backoff = FIRST_BACKOFF;
+        for (int round = 1; round <= REGISTRY_ROUNDS; round++) {
+            java.util.Set<String> principals = new java.util.LinkedHashSet<>(registry.principalsOf(thing));
+            principals.add(tombstone.certificate().arnIn(settings.region()));
+            for (String arn : principals) {
+                registry.setCertificateStatus(
+                        CertificateId.of(arn.substring(arn.lastIndexOf('/') + 1)), CertificateStatus.INACTIVE);
+                registry.detachThingPrincipal(thing, arn);
+                registry.detachPolicy(settings.devicePolicy(), arn);
+            }
+            try {
+                registry.deleteThing(thing);
+                return;
+            } catch (ThingInUseException attachedMeanwhile) {
+                log.info("thing {} had a certificate attached while it was removed (round {}); again", thing, round);
+            }
+            sleep(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+        throw new DecommissionInProgress(
+                "device " + tombstone.deviceId() + " is decommissioned (tombstone version " + tombstone.version()
+                        + "), but this region's registry is still being changed by replication; repeat the DELETE"
+                        + " to finish",
+                Duration.ofSeconds(1));
+    }
+
+    private static void sleep(Duration backoff) {
+        try {
+            Thread.sleep(backoff);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decommissioning", e);
+        }
     }
 
     private DeviceRecord writeTombstone(DeviceId device) {

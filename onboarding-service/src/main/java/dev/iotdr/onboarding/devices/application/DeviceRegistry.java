@@ -40,7 +40,22 @@ public interface DeviceRegistry {
     /** Deletes an INACTIVE certificate with nothing attached. */
     void deleteCertificate(CertificateId certificate);
 
+    /**
+     * Deletes the thing.
+     *
+     * @throws ThingInUseException if a principal is attached to it (IoT refuses the delete)
+     */
     void deleteThing(ThingName thing);
+
+    /** The ARNs of the certificates attached to the thing; empty if the thing does not exist. */
+    java.util.List<String> principalsOf(ThingName thing);
+
+    /** IoT refused to delete a thing because a principal is attached to it (someone attached one meanwhile). */
+    final class ThingInUseException extends RuntimeException {
+        public ThingInUseException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** A certificate and its private key, as IoT issued them. {@code toString} never shows the key. */
     record IssuedKeys(DeviceCertificate certificate, String privateKeyPem) {

@@ -34,6 +34,24 @@ public final class Problems {
         }
     }
 
+    /**
+     * The device is decommissioned (its tombstone is written and replicates), but this region's registry is
+     * still being changed by someone else (replication attaching a certificate at the same moment): 409 with
+     * Retry-After; repeating the DELETE finishes it.
+     */
+    public static final class DecommissionInProgress extends RuntimeException {
+        private final Duration retryAfter;
+
+        public DecommissionInProgress(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
     /** No such device (404). */
     public static final class DeviceNotFound extends RuntimeException {
         public DeviceNotFound(String message) {

@@ -3,6 +3,7 @@ package dev.iotdr.onboarding.devices.domain;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.DeviceCertificate;
 import dev.iotdr.shared.domain.DeviceId;
+import dev.iotdr.shared.domain.DeviceRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -12,7 +13,11 @@ import java.util.Optional;
  * request was (its fingerprint), how far it got, what it created (so that it can be resumed or undone), and
  * the answer to replay.
  *
- * @param revision bumped by the store on every write; writes are conditional on it
+ * @param revision bumped by the store on every write; writes are conditional on it, which fences every write
+ *     of an attempt that another attempt has overtaken
+ * @param attempt the fencing token of the attempt that holds the saga: 1 for the attempt that started it, one
+ *     more for every attempt that took it over (a retry after the lease ran out, or the sweeper); the device
+ *     claim carries it, so that an overtaken attempt can never release its successor's claim
  * @param thingCreated this saga created (or took over, under its device claim) the thing
  * @param certificate the certificate this saga created, as issued
  * @param privateKey the server-generated private key, sealed; kept only for the idempotency window
@@ -28,6 +33,7 @@ public record ProvisioningRequest(
         DeviceId deviceId,
         Status status,
         long revision,
+        long attempt,
         boolean thingCreated,
         Optional<DeviceCertificate> certificate,
         Optional<SealedSecret> privateKey,
@@ -88,6 +94,7 @@ public record ProvisioningRequest(
                 deviceId,
                 Status.IN_PROGRESS,
                 0,
+                1,
                 false,
                 Optional.empty(),
                 Optional.empty(),
@@ -109,6 +116,39 @@ public record ProvisioningRequest(
 
     public boolean committed() {
         return status == Status.COMMITTED || status == Status.COMPLETED;
+    }
+
+    /** In progress, committed or with a pending rollback: an attempt still has work to do. */
+    public boolean unfinished() {
+        return status == Status.IN_PROGRESS || status == Status.COMMITTED || status == Status.ROLLBACK_PENDING;
+    }
+
+    /** Taken over by a new attempt (a retry after the lease ran out, or the sweeper): the next fencing token. */
+    public ProvisioningRequest takenOver(Instant until) {
+        return new ProvisioningRequest(
+                key,
+                fingerprint,
+                operation,
+                deviceId,
+                status,
+                revision,
+                attempt + 1,
+                thingCreated,
+                certificate,
+                privateKey,
+                replacedCertificate,
+                recordVersion,
+                rejection,
+                createdAt,
+                expiresAt,
+                until);
+    }
+
+    /** Whether {@code record} is the one this saga wrote: live, and naming this saga's certificate. */
+    public boolean wrote(DeviceRecord record) {
+        return certificate.isPresent()
+                && !record.isTombstone()
+                && record.certificate().id().equals(certificate.get().id());
     }
 
     public ProvisioningRequest leasedUntil(Instant until) {
@@ -219,6 +259,7 @@ public record ProvisioningRequest(
                 deviceId,
                 newStatus,
                 revision,
+                attempt,
                 newThingCreated,
                 newCertificate,
                 newPrivateKey,
@@ -239,6 +280,7 @@ public record ProvisioningRequest(
                 deviceId,
                 status,
                 newRevision,
+                attempt,
                 thingCreated,
                 certificate,
                 privateKey,

@@ -2,6 +2,7 @@ package dev.iotdr.onboarding.devices.adapter.in.web;
 
 import dev.iotdr.onboarding.devices.application.Problems;
 import dev.iotdr.service.web.ProblemAnswers;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -12,9 +13,26 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 class ProblemAdvice extends ProblemAnswers {
 
+    /** A request with an Idempotency-Key is retried with the same key; a DELETE is simply repeated. */
     @Override
-    protected String retryAdvice() {
-        return "nothing was lost, retry with the same Idempotency-Key";
+    protected String retryAdvice(HttpServletRequest request) {
+        if (request.getHeader("Idempotency-Key") != null) {
+            return "nothing was lost, retry with the same Idempotency-Key";
+        }
+        if ("DELETE".equals(request.getMethod())) {
+            return "repeating the DELETE is safe: it finishes what this one started";
+        }
+        return super.retryAdvice(request);
+    }
+
+    @ExceptionHandler(Problems.DecommissionInProgress.class)
+    ResponseEntity<ProblemDetail> decommissioning(Problems.DecommissionInProgress e) {
+        return retryLater(
+                HttpStatus.CONFLICT,
+                "decommission-in-progress",
+                "Decommission in progress",
+                e.getMessage(),
+                e.retryAfter());
     }
 
     @ExceptionHandler(Problems.InvalidCsr.class)

@@ -36,7 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  *   <tr><th>pk</th><th>what</th><th>read by</th></tr>
  *   <tr><td>{@code request#<idempotencyKey>}</td><td>a saga's state; expires through TTL on {@code ttl}
  *       (readers check {@code expiresAt} themselves because TTL deletes late)</td><td>GetItem</td></tr>
- *   <tr><td>{@code claim#<deviceId>}</td><td>which request owns a device id (one per device, kept)</td>
+ *   <tr><td>{@code claim#<deviceId>}</td><td>which request owns a device id ({@code owner}), which attempt of
+ *       it took the claim ({@code attempt}) and over which generation of the device ({@code generation}: the
+ *       tombstone version it replaces); one per device, kept</td>
  *       <td>GetItem, conditional writes</td></tr>
  * </table>
  *
@@ -112,49 +114,88 @@ final class DynamoProvisioningRequests implements ProvisioningRequests {
     }
 
     @Override
-    public Optional<IdempotencyKey> claim(DeviceId device, IdempotencyKey owner) {
+    public Optional<IdempotencyKey> claim(DeviceId device, IdempotencyKey owner, long attempt, long generation) {
+        String condition = "attribute_not_exists(#pk)"
+                + " OR (#owner = :owner AND (attribute_not_exists(#attempt) OR #attempt <= :attempt))"
+                + (generation > 0 ? " OR attribute_not_exists(#generation) OR #generation < :generation" : "");
+        Map<String, String> names = new HashMap<>(Map.of("#pk", PK, "#owner", "owner", "#attempt", "attempt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":owner", s(owner.value()), ":attempt", n(attempt)));
+        if (generation > 0) {
+            names.put("#generation", "generation");
+            values.put(":generation", n(generation));
+        }
         try {
             calls.run(
                     AwsApi.DYNAMODB_PUT_ITEM,
                     () -> dynamo.putItem(r -> r.tableName(table)
-                            .item(Map.of(PK, s(claimKey(device)), "owner", s(owner.value())))
-                            .conditionExpression("attribute_not_exists(#pk) OR #owner = :owner")
-                            .expressionAttributeNames(Map.of("#pk", PK, "#owner", "owner"))
-                            .expressionAttributeValues(Map.of(":owner", s(owner.value())))));
+                            .item(Map.of(
+                                    PK,
+                                    s(claimKey(device)),
+                                    "owner",
+                                    s(owner.value()),
+                                    "attempt",
+                                    n(attempt),
+                                    "generation",
+                                    n(generation)))
+                            .conditionExpression(condition)
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)));
             return Optional.empty();
         } catch (ConditionalCheckFailedException held) {
-            GetItemResponse current = calls.call(
-                    AwsApi.DYNAMODB_GET_ITEM,
-                    () -> dynamo.getItem(r -> r.tableName(table)
-                            .key(Map.of(PK, s(claimKey(device))))
-                            .consistentRead(true)));
-            if (!current.hasItem() || current.item().isEmpty()) {
-                return claim(device, owner); // released in between: try once more
+            Optional<Map<String, AttributeValue>> current = claimOf(device);
+            if (current.isEmpty()) {
+                return claim(device, owner, attempt, generation); // released in between: try once more
             }
-            return Optional.of(new IdempotencyKey(current.item().get("owner").s()));
+            return Optional.of(new IdempotencyKey(current.get().get("owner").s()));
         }
     }
 
     @Override
-    public void release(DeviceId device, IdempotencyKey owner) {
+    public void release(DeviceId device, IdempotencyKey owner, long attempt) {
         try {
             calls.run(
                     AwsApi.DYNAMODB_DELETE_ITEM,
                     () -> dynamo.deleteItem(r -> r.tableName(table)
                             .key(Map.of(PK, s(claimKey(device))))
-                            .conditionExpression("#owner = :owner")
-                            .expressionAttributeNames(Map.of("#owner", "owner"))
-                            .expressionAttributeValues(Map.of(":owner", s(owner.value())))));
+                            .conditionExpression(
+                                    "#owner = :owner AND (attribute_not_exists(#attempt) OR #attempt <= :attempt)")
+                            .expressionAttributeNames(Map.of("#owner", "owner", "#attempt", "attempt"))
+                            .expressionAttributeValues(Map.of(":owner", s(owner.value()), ":attempt", n(attempt)))));
         } catch (ConditionalCheckFailedException notOurs) {
-            // another request holds it, or nobody does: nothing of ours to release
+            // another request or a later attempt holds it, or nobody does: nothing of ours to release
         }
     }
 
     @Override
-    public void releaseAny(DeviceId device) {
-        calls.run(
-                AwsApi.DYNAMODB_DELETE_ITEM,
-                () -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(claimKey(device))))));
+    public boolean holds(DeviceId device, IdempotencyKey owner, long attempt) {
+        return claimOf(device)
+                .filter(claim -> owner.value().equals(claim.get("owner").s()))
+                .filter(claim -> !claim.containsKey("attempt")
+                        || Long.parseLong(claim.get("attempt").n()) <= attempt)
+                .isPresent();
+    }
+
+    @Override
+    public void releaseSupersededBy(DeviceId device, long tombstoneVersion) {
+        try {
+            calls.run(
+                    AwsApi.DYNAMODB_DELETE_ITEM,
+                    () -> dynamo.deleteItem(r -> r.tableName(table)
+                            .key(Map.of(PK, s(claimKey(device))))
+                            .conditionExpression("attribute_not_exists(#generation) OR #generation < :version")
+                            .expressionAttributeNames(Map.of("#generation", "generation"))
+                            .expressionAttributeValues(Map.of(":version", n(tombstoneVersion)))));
+        } catch (ConditionalCheckFailedException reclaimed) {
+            // claimed again over this tombstone (a new onboarding): that claim stays
+        }
+    }
+
+    private Optional<Map<String, AttributeValue>> claimOf(DeviceId device) {
+        GetItemResponse current = calls.call(
+                AwsApi.DYNAMODB_GET_ITEM,
+                () -> dynamo.getItem(r ->
+                        r.tableName(table).key(Map.of(PK, s(claimKey(device)))).consistentRead(true)));
+        return current.hasItem() && !current.item().isEmpty() ? Optional.of(current.item()) : Optional.empty();
     }
 
     static TableShape shape(String table) {
@@ -190,6 +231,7 @@ final class DynamoProvisioningRequests implements ProvisioningRequests {
         item.put("deviceId", s(request.deviceId().value()));
         item.put("status", s(request.status().name()));
         item.put("revision", n(request.revision()));
+        item.put("attempt", n(request.attempt()));
         item.put("thingCreated", AttributeValue.fromBool(request.thingCreated()));
         request.certificate().ifPresent(certificate -> {
             item.put("certificateId", s(certificate.id().value()));
@@ -231,6 +273,9 @@ final class DynamoProvisioningRequests implements ProvisioningRequests {
                 DeviceId.of(item.get("deviceId").s()),
                 Status.valueOf(item.get("status").s()),
                 Long.parseLong(item.get("revision").n()),
+                Optional.ofNullable(item.get("attempt"))
+                        .map(value -> Long.parseLong(value.n()))
+                        .orElse(1L), // sagas stored before attempts were counted
                 item.get("thingCreated").bool(),
                 certificate,
                 privateKey,

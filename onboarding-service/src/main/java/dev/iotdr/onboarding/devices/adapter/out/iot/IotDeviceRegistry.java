@@ -12,6 +12,8 @@ import dev.iotdr.shared.domain.PolicyName;
 import dev.iotdr.shared.domain.ThingAttributes;
 import dev.iotdr.shared.domain.ThingGroupName;
 import dev.iotdr.shared.domain.ThingName;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.CreateCertificateFromCsrResponse;
 import software.amazon.awssdk.services.iot.model.CreateKeysAndCertificateResponse;
@@ -143,6 +145,34 @@ final class IotDeviceRegistry implements DeviceRegistry {
 
     @Override
     public void deleteThing(ThingName thing) {
-        idempotent.deleteThing(thing.value());
+        try {
+            idempotent.deleteThing(thing.value());
+        } catch (InvalidRequestException attached) {
+            // IoT (and the emulator) answer "still attached to one or more principals"
+            if (String.valueOf(attached.getMessage()).contains("attached")) {
+                throw new ThingInUseException("thing " + thing + " has a principal attached", attached);
+            }
+            throw attached;
+        }
+    }
+
+    @Override
+    public List<String> principalsOf(ThingName thing) {
+        try {
+            List<String> principals = new ArrayList<>();
+            String next = null;
+            do {
+                String token = next;
+                var page = calls.call(
+                        AwsApi.IOT_LIST_THING_PRINCIPALS,
+                        () -> iot.listThingPrincipals(
+                                r -> r.thingName(thing.value()).nextToken(token)));
+                principals.addAll(page.principals());
+                next = page.nextToken();
+            } while (next != null && !next.isEmpty());
+            return principals;
+        } catch (ResourceNotFoundException absent) {
+            return List.of();
+        }
     }
 }

@@ -1,0 +1,194 @@
+package dev.iotdr.onboarding.devices.application;
+
+import dev.iotdr.onboarding.devices.application.DeviceRecords.RecordConflictException;
+import dev.iotdr.onboarding.devices.application.Problems.DeviceAlreadyRegistered;
+import dev.iotdr.onboarding.devices.application.Problems.RequestInProgress;
+import dev.iotdr.onboarding.devices.application.UseCases.OnboardDevice;
+import dev.iotdr.onboarding.devices.application.UseCases.OnboardDeviceCommand;
+import dev.iotdr.onboarding.devices.application.UseCases.ProvisionedDevice;
+import dev.iotdr.onboarding.devices.domain.IdempotencyKey;
+import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Operation;
+import dev.iotdr.onboarding.devices.domain.ProvisioningRequest.Status;
+import dev.iotdr.shared.domain.CertificateStatus;
+import dev.iotdr.shared.domain.DeviceCertificate;
+import dev.iotdr.shared.domain.DeviceId;
+import dev.iotdr.shared.domain.DeviceRecord;
+import dev.iotdr.shared.domain.DeviceStatus;
+import dev.iotdr.shared.domain.ThingName;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The onboarding saga, top to bottom: look at the device's record; claim the device over it; create the
+ * group, certificate (recorded before anything else), policy attachment, thing, principal attachment and
+ * group membership; write the device record (the commit); only then activate the certificate; done. Each
+ * step is idempotent and its effect is recorded before the next, so any attempt can resume any other's
+ * work. The certificate stays INACTIVE until the record names it, so nothing in this region (replication's
+ * clean-up included) ever sees an active certificate that no record explains.
+ */
+public final class OnboardingSaga implements OnboardDevice {
+    private static final Logger log = LoggerFactory.getLogger(OnboardingSaga.class);
+
+    private final DeviceRegistry registry;
+    private final DeviceRecords records;
+    private final ProvisioningRequests requests;
+    private final CsrInspector csrs;
+    private final SagaStart start;
+    private final CertificateIssuance issuance;
+    private final Compensation compensation;
+    private final SagaAnswers answers;
+    private final ProvisioningSettings settings;
+    private final Clock clock;
+
+    OnboardingSaga(
+            DeviceRegistry registry,
+            DeviceRecords records,
+            ProvisioningRequests requests,
+            CsrInspector csrs,
+            SagaStart start,
+            CertificateIssuance issuance,
+            Compensation compensation,
+            SagaAnswers answers,
+            ProvisioningSettings settings,
+            Clock clock) {
+        this.registry = registry;
+        this.records = records;
+        this.requests = requests;
+        this.csrs = csrs;
+        this.start = start;
+        this.issuance = issuance;
+        this.compensation = compensation;
+        this.answers = answers;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public ProvisionedDevice onboard(OnboardDeviceCommand command) {
+        Optional<PublicKey> csrKey = command.csrPem().map(csrs::inspect);
+        SagaAttempt attempt = start.begin(command.key(), command.fingerprint(), Operation.ONBOARD, command.deviceId());
+        if (attempt.saga().status() == Status.COMPLETED) {
+            return answers.replay(attempt.saga());
+        }
+        try {
+            if (attempt.saga().status() == Status.IN_PROGRESS) {
+                provision(attempt, command, csrKey);
+            }
+            finishCommitted(attempt);
+            log.info(
+                    "device {} onboarded in {} (certificate {})",
+                    command.deviceId(),
+                    settings.region(),
+                    attempt.saga().certificate().map(DeviceCertificate::id).orElse(null));
+            return answers.fresh(attempt);
+        } catch (DeviceAlreadyRegistered refused) {
+            compensation.refuse(attempt, refused.getMessage());
+            throw refused;
+        } catch (SagaTakenOver overtaken) {
+            throw new RequestInProgress(
+                    "this attempt was overtaken by a retry with the same Idempotency-Key, which finishes the"
+                            + " request; repeat it to get the answer",
+                    SagaStart.IN_PROGRESS_RETRY_AFTER);
+        } catch (RuntimeException failure) {
+            compensation.afterFailure(attempt, failure);
+            throw failure;
+        }
+    }
+
+    /** After the record is written: the certificate may work now; the saga is done. Idempotent. */
+    void finishCommitted(SagaAttempt attempt) {
+        DeviceCertificate certificate = attempt.saga().certificate().orElseThrow();
+        attempt.hold();
+        registry.setCertificateStatus(certificate.id(), CertificateStatus.ACTIVE);
+        attempt.save(attempt.saga().completed(clock.instant()));
+    }
+
+    private void provision(SagaAttempt attempt, OnboardDeviceCommand command, Optional<PublicKey> csrKey) {
+        DeviceId device = command.deviceId();
+
+        // 1. The record first: the device may be ours already, live (someone else's), or a tombstone.
+        Optional<DeviceRecord> existing = records.find(device);
+        long tombstoneVersion = 0;
+        if (existing.isPresent()) {
+            DeviceRecord record = existing.get();
+            if (attempt.saga().wrote(record)) {
+                attempt.save(attempt.saga().committedAt(record.version()));
+                return; // an earlier attempt wrote the record and stopped before saying so
+            }
+            if (!record.isTombstone()) {
+                throw new DeviceAlreadyRegistered("device " + device + " is already registered (version "
+                        + record.version() + ", from " + record.originRegion() + ")");
+            }
+            tombstoneVersion = record.version();
+        }
+
+        // 2. The claim, over that generation: a decommission anywhere since supersedes older claims.
+        claim(attempt, device, command.key(), tombstoneVersion);
+
+        // 3. What the device needs in IoT; the certificate stays INACTIVE until the record names it.
+        registry.ensureThingGroup(command.thingGroup());
+        DeviceCertificate certificate = issuance.issueOnce(attempt, csrKey, command.csrPem());
+        attempt.hold();
+        registry.attachPolicy(settings.devicePolicy(), certificate.arn());
+        ThingName thing = device.thingName();
+        if (!attempt.saga().thingCreated()) {
+            // Mark first: a thing left by a crash right after CreateThing is still ours to remove.
+            attempt.save(attempt.saga().withThingCreated());
+        }
+        attempt.hold();
+        registry.ensureThing(thing, command.attributes());
+        attempt.hold();
+        registry.attachThingPrincipal(thing, certificate.arn());
+        attempt.hold();
+        registry.addThingToGroup(thing, command.thingGroup());
+
+        // 4. The commit: the record, conditional on the device state seen in step 1.
+        Instant now = clock.instant();
+        DeviceRecord record = new DeviceRecord(
+                device,
+                thing,
+                Set.of(command.thingGroup()),
+                command.attributes(),
+                certificate.withStatus(CertificateStatus.ACTIVE),
+                List.of(),
+                settings.devicePolicy(),
+                DeviceStatus.ACTIVE,
+                tombstoneVersion + 1,
+                settings.region(),
+                now,
+                now);
+        attempt.fence();
+        attempt.recordWriteSent = true;
+        try {
+            records.insert(record, tombstoneVersion);
+        } catch (RecordConflictException conflict) {
+            Optional<DeviceRecord> winner = records.find(device);
+            if (winner.isPresent() && attempt.saga().wrote(winner.get())) {
+                attempt.save(attempt.saga().committedAt(winner.get().version()));
+                return;
+            }
+            attempt.recordWriteSent = false; // refused: the table holds someone else's record, not ours
+            throw new DeviceAlreadyRegistered("device " + device + " was registered concurrently (another region?)");
+        }
+        attempt.save(attempt.saga().committedAt(record.version()));
+    }
+
+    private void claim(SagaAttempt attempt, DeviceId device, IdempotencyKey key, long generation) {
+        Optional<IdempotencyKey> owner =
+                requests.claim(device, key, attempt.saga().attempt(), generation);
+        if (owner.isEmpty()) {
+            return;
+        }
+        if (owner.get().equals(key)) {
+            throw new SagaTakenOver("a later attempt of this request claimed device " + device, null);
+        }
+        throw new DeviceAlreadyRegistered(
+                "device " + device + " is registered (or being registered) by another request");
+    }
+}
