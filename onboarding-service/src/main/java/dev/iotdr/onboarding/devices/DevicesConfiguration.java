@@ -10,6 +10,7 @@ import dev.iotdr.onboarding.devices.application.DeviceRegistry;
 import dev.iotdr.onboarding.devices.application.PrivateKeySealer;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
 import dev.iotdr.onboarding.devices.application.ProvisioningSettings;
+import dev.iotdr.onboarding.devices.application.RecordsElsewhere;
 import dev.iotdr.onboarding.devices.application.Sagas;
 import dev.iotdr.onboarding.devices.application.UseCases.DecommissionDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.ReadDevices;
@@ -48,10 +49,11 @@ public class DevicesConfiguration {
             DeviceRegistry registry,
             DeviceRecords records,
             ProvisioningRequests requests,
+            RecordsElsewhere elsewhere,
             PrivateKeySealer sealer,
             ProvisioningSettings settings,
             Clock clock) {
-        return Sagas.wire(registry, records, requests, sealer, new CsrInspector(), settings, clock);
+        return Sagas.wire(registry, records, requests, elsewhere, sealer, new CsrInspector(), settings, clock);
     }
 
     /** The onboarding and rotation use cases the web adapter sees: the sagas, metered. */

@@ -13,6 +13,8 @@ import dev.iotdr.onboarding.support.OnboardingApi;
 import dev.iotdr.onboarding.support.OnboardingTestConfiguration;
 import dev.iotdr.onboarding.support.TestCsrs;
 import dev.iotdr.onboarding.support.TestTokens;
+import dev.iotdr.service.aws.GuardedAwsCalls;
+import dev.iotdr.service.dynamodb.DynamoTables;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.DeviceCertificate;
@@ -55,6 +57,7 @@ import tools.jackson.databind.JsonNode;
 @Import(OnboardingTestConfiguration.class)
 class OnboardingIntegrationTest {
     private static final Region US = Region.of(LocalCloudProperties.REGION);
+    private static final Region EU = Region.of("eu-west-1");
 
     @DynamicPropertySource
     static void localCloud(DynamicPropertyRegistry registry) {
@@ -72,6 +75,9 @@ class OnboardingIntegrationTest {
 
     @Autowired
     RecoverAbandonedRequests recovery;
+
+    @Autowired
+    GuardedAwsCalls calls;
 
     OnboardingApi api;
     IotClient iot;
@@ -520,6 +526,59 @@ class OnboardingIntegrationTest {
     }
 
     @Test
+    void aDeviceLiveInAnotherRegionIsRefusedHereAndNothingIsLeft() {
+        String device = newDeviceId();
+        putRecordIn(EU, rivalRecord(device, EU));
+        Set<String> certificatesBefore = certificateIds();
+
+        HttpResponse<String> response = api.onboard(newKey(), onboardBody(device));
+
+        assertProblem(response, 409, "device-exists");
+        assertThat(json(response).get("detail").asString()).contains("eu-west-1");
+        assertThat(record(device)).isEmpty();
+        assertThat(thingExists(device)).isFalse();
+        assertThat(certificateIds()).isEqualTo(certificatesBefore);
+    }
+
+    @Test
+    void aConcurrentOnboardingThatRanksFirstWinsAndThisOneIsWithdrawnNotActivated() {
+        String device = newDeviceId();
+        // us-west-2 onboarded the same device at the same moment; eu-west-1 already holds its record. At an
+        // equal version the higher origin region code ranks first (DeviceRecord.PRECEDENCE): us-west-2.
+        DeviceRecord rival = rivalRecord(device, Region.of("us-west-2"));
+        faults.onceBefore("insertRecord", () -> putRecordIn(EU, rival));
+        Set<String> certificatesBefore = certificateIds();
+
+        HttpResponse<String> response = api.onboard(newKey(), onboardBody(device));
+
+        assertProblem(response, 409, "device-exists");
+        assertThat(json(response).get("detail").asString()).contains("us-west-2");
+        assertThat(record(device).orElseThrow().certificate().id())
+                .isEqualTo(rival.certificate().id());
+        assertThat(thingExists(device)).as("the winner's thing").isTrue();
+        assertThat(certificateIds())
+                .as("this request's certificate is gone; only the rival's (issued by the test) is new")
+                .containsExactlyInAnyOrderElementsOf(
+                        union(certificatesBefore, rival.certificate().id().value()));
+    }
+
+    @Test
+    void aConcurrentOnboardingThatRanksBelowLosesAndThisOneIsConnectReady() {
+        String device = newDeviceId();
+        faults.onceBefore("insertRecord", () -> putRecordIn(EU, rivalRecord(device, EU)));
+
+        HttpResponse<String> response = api.onboard(newKey(), onboardBody(device));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode body = json(response);
+        assertConnectReady(
+                device,
+                body.get("certificateId").asString(),
+                body.get("certificateArn").asString());
+        assertThat(record(device).orElseThrow().originRegion()).isEqualTo(US);
+    }
+
+    @Test
     void aRotationActivatesItsCertificateOnlyAfterRecordingIt() {
         String device = newDeviceId();
         JsonNode onboarded = json(api.onboard(newKey(), onboardBody(device)));
@@ -729,6 +788,35 @@ class OnboardingIntegrationTest {
         return item == null || item.isEmpty()
                 ? Optional.empty()
                 : Optional.of(item.get("owner").s());
+    }
+
+    private static Set<String> union(Set<String> set, String more) {
+        Set<String> all = new HashSet<>(set);
+        all.add(more);
+        return all;
+    }
+
+    private void putRecordIn(Region region, DeviceRecord record) {
+        DynamoDbClient there = SharedLocalCloud.clients().dynamoDb(region);
+        new DynamoTables(there, calls).ensureDeviceTable("devices");
+        there.putItem(r -> r.tableName("devices").item(DeviceItemCodec.toItem(record)));
+    }
+
+    /** A live record of the device onboarded in {@code origin}, with a certificate of its own. */
+    private DeviceRecord rivalRecord(String device, Region origin) {
+        var issued = iot.createKeysAndCertificate(r -> r.setAsActive(false));
+        return DeviceRecord.onboarded(
+                DeviceId.of(device),
+                Set.of(ThingGroupName.of("sensors")),
+                ThingAttributes.none(),
+                new DeviceCertificate(
+                        CertificateId.of(issued.certificateId()),
+                        issued.certificateArn(),
+                        issued.certificatePem(),
+                        dev.iotdr.shared.domain.CertificateStatus.ACTIVE),
+                PolicyName.of("iotdr-device-policy"),
+                origin,
+                Instant.now());
     }
 
     /** Another region's live record for the device, as table copy would write it here. */

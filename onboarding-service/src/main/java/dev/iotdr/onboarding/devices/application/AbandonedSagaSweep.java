@@ -1,5 +1,6 @@
 package dev.iotdr.onboarding.devices.application;
 
+import dev.iotdr.onboarding.devices.application.Problems.DeviceAlreadyRegistered;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests.StaleRequestException;
 import dev.iotdr.onboarding.devices.application.UseCases.RecoverAbandonedRequests;
 import dev.iotdr.onboarding.devices.domain.ProvisioningRequest;
@@ -74,7 +75,11 @@ public final class AbandonedSagaSweep implements RecoverAbandonedRequests {
                                 attempt.saga().committedAt(record.orElseThrow().version()));
                     }
                     if (attempt.saga().operation() == Operation.ONBOARD) {
-                        onboarding.finishCommitted(attempt);
+                        try {
+                            onboarding.finishCommitted(attempt, true);
+                        } catch (DeviceAlreadyRegistered lost) {
+                            compensation.refuse(attempt, lost.getMessage());
+                        }
                     } else {
                         rotation.finishCommitted(attempt);
                     }

@@ -38,6 +38,7 @@ public final class OnboardingSaga implements OnboardDevice {
     private final DeviceRegistry registry;
     private final DeviceRecords records;
     private final ProvisioningRequests requests;
+    private final RecordsElsewhere elsewhere;
     private final CsrInspector csrs;
     private final SagaStart start;
     private final CertificateIssuance issuance;
@@ -50,6 +51,7 @@ public final class OnboardingSaga implements OnboardDevice {
             DeviceRegistry registry,
             DeviceRecords records,
             ProvisioningRequests requests,
+            RecordsElsewhere elsewhere,
             CsrInspector csrs,
             SagaStart start,
             CertificateIssuance issuance,
@@ -60,6 +62,7 @@ public final class OnboardingSaga implements OnboardDevice {
         this.registry = registry;
         this.records = records;
         this.requests = requests;
+        this.elsewhere = elsewhere;
         this.csrs = csrs;
         this.start = start;
         this.issuance = issuance;
@@ -77,10 +80,11 @@ public final class OnboardingSaga implements OnboardDevice {
             return answers.replay(attempt.saga());
         }
         try {
-            if (attempt.saga().status() == Status.IN_PROGRESS) {
+            boolean resumed = attempt.saga().status() != Status.IN_PROGRESS;
+            if (!resumed) {
                 provision(attempt, command, csrKey);
             }
-            finishCommitted(attempt);
+            finishCommitted(attempt, resumed);
             log.info(
                     "device {} onboarded in {} (certificate {})",
                     command.deviceId(),
@@ -101,8 +105,22 @@ public final class OnboardingSaga implements OnboardDevice {
         }
     }
 
-    /** After the record is written: the certificate may work now; the saga is done. Idempotent. */
-    void finishCommitted(SagaAttempt attempt) {
+    /**
+     * After the record is written: the certificate may work now; the saga is done. Idempotent. A saga
+     * resumed by a retry or the sweeper first checks that the record is still the one it wrote: if another
+     * region's record replaced it (a concurrent onboarding that ranks first) its certificate is never
+     * activated and the request is refused instead.
+     */
+    void finishCommitted(SagaAttempt attempt, boolean verify) {
+        DeviceId device = attempt.saga().deviceId();
+        if (verify) {
+            DeviceRecord current = records.find(device).orElse(null);
+            if (current == null || !attempt.saga().wrote(current)) {
+                throw new DeviceAlreadyRegistered("device " + device + " was registered concurrently"
+                        + (current == null ? "" : " in " + current.originRegion())
+                        + "; this request's certificate was withdrawn");
+            }
+        }
         DeviceCertificate certificate = attempt.saga().certificate().orElseThrow();
         attempt.hold();
         registry.setCertificateStatus(certificate.id(), CertificateStatus.ACTIVE);
@@ -131,7 +149,16 @@ public final class OnboardingSaga implements OnboardDevice {
         // 2. The claim, over that generation: a decommission anywhere since supersedes older claims.
         claim(attempt, device, command.key(), tombstoneVersion);
 
-        // 3. What the device needs in IoT; the certificate stays INACTIVE until the record names it.
+        // 3. Not live in another region already (replication may not have brought its record yet).
+        elsewhere.live(device).values().stream()
+                .filter(rival -> rival.version() > generationOf(existing))
+                .findFirst()
+                .ifPresent(rival -> {
+                    throw new DeviceAlreadyRegistered("device " + device + " is already registered in "
+                            + rival.originRegion() + " (version " + rival.version() + ")");
+                });
+
+        // 4. What the device needs in IoT; the certificate stays INACTIVE until the record names it.
         registry.ensureThingGroup(command.thingGroup());
         DeviceCertificate certificate = issuance.issueOnce(attempt, csrKey, command.csrPem());
         attempt.hold();
@@ -148,7 +175,7 @@ public final class OnboardingSaga implements OnboardDevice {
         attempt.hold();
         registry.addThingToGroup(thing, command.thingGroup());
 
-        // 4. The commit: the record, conditional on the device state seen in step 1.
+        // 5. The commit: the record, conditional on the device state seen in step 1.
         Instant now = clock.instant();
         DeviceRecord record = new DeviceRecord(
                 device,
@@ -177,6 +204,34 @@ public final class OnboardingSaga implements OnboardDevice {
             throw new DeviceAlreadyRegistered("device " + device + " was registered concurrently (another region?)");
         }
         attempt.save(attempt.saga().committedAt(record.version()));
+
+        // 6. Another region may have accepted the device at the same moment: the record that ranks first
+        // everywhere wins; a loser adopts the winner's record here and withdraws its own certificate, which
+        // was never active.
+        settleWithRivals(record);
+    }
+
+    private void settleWithRivals(DeviceRecord ours) {
+        DeviceRecord winner = ours;
+        for (DeviceRecord rival : elsewhere.live(ours.deviceId()).values()) {
+            if (rival.version() >= ours.version() && DeviceRecord.PRECEDENCE.compare(rival, winner) > 0) {
+                winner = rival;
+            }
+        }
+        if (winner == ours) {
+            return;
+        }
+        try {
+            records.replace(winner, ours.version());
+        } catch (RecordConflictException changedMeanwhile) {
+            // replication brought it (or something newer) first
+        }
+        throw new DeviceAlreadyRegistered("device " + ours.deviceId() + " was registered concurrently in "
+                + winner.originRegion() + ", whose registration wins; this request's certificate was withdrawn");
+    }
+
+    private static long generationOf(Optional<DeviceRecord> existing) {
+        return existing.map(DeviceRecord::version).orElse(0L);
     }
 
     private void claim(SagaAttempt attempt, DeviceId device, IdempotencyKey key, long generation) {

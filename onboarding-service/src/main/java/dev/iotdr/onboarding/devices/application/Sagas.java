@@ -12,6 +12,7 @@ public record Sagas(OnboardingSaga onboarding, RotationSaga rotation, AbandonedS
             DeviceRegistry registry,
             DeviceRecords records,
             ProvisioningRequests requests,
+            RecordsElsewhere elsewhere,
             PrivateKeySealer sealer,
             CsrInspector csrs,
             ProvisioningSettings settings,
@@ -21,7 +22,7 @@ public record Sagas(OnboardingSaga onboarding, RotationSaga rotation, AbandonedS
         CertificateIssuance issuance = new CertificateIssuance(registry, sealer, csrs, settings);
         SagaAnswers answers = new SagaAnswers(sealer, settings);
         OnboardingSaga onboarding = new OnboardingSaga(
-                registry, records, requests, csrs, start, issuance, compensation, answers, settings, clock);
+                registry, records, requests, elsewhere, csrs, start, issuance, compensation, answers, settings, clock);
         RotationSaga rotation =
                 new RotationSaga(registry, records, csrs, start, issuance, compensation, answers, settings, clock);
         AbandonedSagaSweep sweep =

@@ -3,11 +3,15 @@ package dev.iotdr.onboarding.devices.adapter.out.dynamodb;
 import dev.iotdr.onboarding.config.OnboardingProperties;
 import dev.iotdr.onboarding.devices.application.DeviceRecords;
 import dev.iotdr.onboarding.devices.application.ProvisioningRequests;
+import dev.iotdr.onboarding.devices.application.RecordsElsewhere;
+import dev.iotdr.service.aws.AwsCallSettings;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.config.RegionProperties;
 import dev.iotdr.service.config.RegionResources;
 import dev.iotdr.service.dynamodb.DynamoTables;
 import dev.iotdr.shared.aws.RegionalAwsClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,6 +26,29 @@ public class DynamoAdapterConfiguration {
             RegionProperties region,
             OnboardingProperties onboarding) {
         return new DynamoDeviceRecords(clients.dynamoDb(region.self()), calls, onboarding.deviceTable());
+    }
+
+    /** Other regions' device tables, read through a call guard of their own: one try, short waits. */
+    @Bean
+    RecordsElsewhere recordsElsewhere(
+            RegionalAwsClients clients,
+            AwsCallSettings settings,
+            RegionProperties region,
+            OnboardingProperties onboarding,
+            MeterRegistry meters) {
+        AwsCallSettings remote = new AwsCallSettings(
+                settings.quotas(),
+                Duration.ofMillis(500),
+                1,
+                settings.initialBackoff(),
+                settings.maxBackoff(),
+                settings.circuitOpenFor());
+        return new DynamoRecordsElsewhere(
+                clients,
+                region.regionTopology().others(region.self()),
+                new GuardedAwsCalls(remote, meters),
+                onboarding.deviceTable(),
+                meters);
     }
 
     @Bean
