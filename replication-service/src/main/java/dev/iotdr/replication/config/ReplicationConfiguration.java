@@ -53,8 +53,14 @@ public class ReplicationConfiguration {
 
     @Bean
     RegistryApplier registryApplier(
-            RegionRegistry registry, LocalDeviceTable table, AppliedVersions applied, RegionProperties region) {
-        return new RegistryApplier(registry, table, applied, region.self());
+            RegionRegistry registry,
+            LocalDeviceTable table,
+            AppliedVersions applied,
+            RegionProperties region,
+            ReplicationProperties replication,
+            Clock clock) {
+        return new RegistryApplier(
+                registry, table, applied, region.self(), clock, replication.pendingCertificateGrace());
     }
 
     @Bean

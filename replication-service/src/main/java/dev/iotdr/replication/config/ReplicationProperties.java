@@ -34,6 +34,12 @@ import org.springframework.validation.annotation.Validated;
  * @param jobLease how long a job stays with a worker that stopped saving it (then another resumes it)
  * @param applyConcurrency devices of one stream batch applied at once (records of one device stay in order);
  *     the IoT quotas, paced, set the real rate
+ * @param pendingCertificateGrace how long an apply leaves alone an INACTIVE certificate on a thing that the
+ *     device's record does not name, counted from its creation here: this region's onboarding attaches a new
+ *     certificate INACTIVE and activates it only after writing the record that names it. Must exceed the
+ *     onboarding service's {@code abandoned-after} (5 min) plus its lease (30 s), after which its sweeper has
+ *     recorded or undone the certificate; older unnamed INACTIVE certificates are detached. ACTIVE unnamed ones
+ *     are always retired at once.
  */
 @Validated
 @ConfigurationProperties("iotdr.replication")
@@ -56,7 +62,8 @@ public record ReplicationProperties(
         @Min(1) @DefaultValue("4") int jobSegments,
         @Min(1) @DefaultValue("100") int jobPageSize,
         @NotNull @DefaultValue("30s") Duration jobLease,
-        @NotNull @DefaultValue("24h") Duration streamRetention) {
+        @NotNull @DefaultValue("24h") Duration streamRetention,
+        @NotNull @DefaultValue("15m") Duration pendingCertificateGrace) {
 
     public String worker() {
         return workerId != null && !workerId.isBlank()

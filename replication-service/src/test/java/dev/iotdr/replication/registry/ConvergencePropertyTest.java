@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import dev.iotdr.replication.registry.application.RegistryApplier;
 import dev.iotdr.replication.registry.application.ReplicationIntake;
 import dev.iotdr.replication.registry.application.ReplicationProgress;
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.replication.stream.application.StreamGaps;
 import dev.iotdr.replication.stream.application.StreamReplicator;
 import dev.iotdr.replication.support.Convergence;
@@ -134,11 +135,12 @@ class ConvergencePropertyTest {
         assertThat(Convergence.violations(source.current(), source.written(), target))
                 .isEmpty();
         source.current()
-                .forEach((device, record) -> assertThat(state.get(device)).isEqualTo(record.version()));
+                .forEach((device, record) -> assertThat(state.get(device)).isEqualTo(RecordRank.of(record)));
     }
 
     private static ReplicationIntake intake(InMemoryIot target, InMemoryState state, Clock clock) {
-        RegistryApplier applier = new RegistryApplier(target, state, state, TARGET);
+        RegistryApplier applier =
+                new RegistryApplier(target, state, state, TARGET, Clock.systemUTC(), Duration.ofMinutes(15));
         return new ReplicationIntake(
                 ReplicationIntake.Mode.TABLE_COPY, state, applier, state, new ReplicationProgress(), clock);
     }

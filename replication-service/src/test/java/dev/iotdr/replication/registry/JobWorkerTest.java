@@ -16,8 +16,11 @@ import dev.iotdr.replication.support.InMemoryState;
 import dev.iotdr.replication.support.MovableClock;
 import dev.iotdr.replication.support.SourceFleet;
 import dev.iotdr.service.aws.DependencyUnavailableException;
+import dev.iotdr.shared.domain.CertificateStatus;
+import dev.iotdr.shared.domain.DeviceCertificate;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,8 +117,49 @@ class JobWorkerTest {
         assertThat(table.devicesServed.get()).isZero();
     }
 
+    @Test
+    void aResyncCopiesAnotherRegionsRecordOfTheSameVersionOnlyWhereItOutranksTheOneHere() {
+        List<DeviceRecord> here = state.records();
+        Region west = Region.of("us-west-2"); // ranks above us-east-1, where the records here were written
+        DeviceRecord outranks = rival(here.get(0), west, "west");
+        DeviceRecord ranksLower = rival(here.get(1), Region.of("eu-west-1"), "eu");
+        table.serve(west, List.of(outranks, ranksLower, here.get(2)));
+        jobs.create(Job.start(
+                "job-4", JobKind.RESYNC, JobPhase.of(JobKind.RESYNC, List.of(west.code())), 1, clock.instant()));
+
+        Optional<Job> done = worker("worker-1").runOne();
+
+        assertThat(done).hasValueSatisfying(job -> {
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job.counts().copied()).isEqualTo(1);
+        });
+        assertThat(state.find(outranks.deviceId())).contains(outranks);
+        assertThat(state.find(ranksLower.deviceId())).contains(here.get(1));
+        assertThat(iot.describeThing(outranks.thingName()).orElseThrow().principals())
+                .containsExactly(outranks.certificate().arnIn(TARGET));
+    }
+
+    /** Another region's first record of the same device, with its own certificate. */
+    private static DeviceRecord rival(DeviceRecord record, Region origin, String name) {
+        String pem = "-----BEGIN CERTIFICATE-----\nMII" + name + "\n-----END CERTIFICATE-----\n";
+        var id = InMemoryIot.idOf(pem);
+        return DeviceRecord.onboarded(
+                record.deviceId(),
+                record.thingGroups(),
+                record.attributes(),
+                new DeviceCertificate(
+                        id,
+                        "arn:aws:iot:" + origin.code() + ":123456789012:cert/" + id.value(),
+                        pem,
+                        CertificateStatus.ACTIVE),
+                record.policyName(),
+                origin,
+                record.createdAt());
+    }
+
     private JobWorker worker(String name) {
-        RegistryApplier applier = new RegistryApplier(iot, state, state, TARGET);
+        RegistryApplier applier =
+                new RegistryApplier(iot, state, state, TARGET, Clock.systemUTC(), Duration.ofMinutes(15));
         JobWorker worker = new JobWorker(
                 jobs,
                 table,
@@ -136,8 +180,15 @@ class JobWorkerTest {
         final AtomicInteger throttled = new AtomicInteger();
         private final AtomicInteger throttles = new AtomicInteger();
 
+        private final Map<Region, List<DeviceRecord>> others = new ConcurrentHashMap<>();
+
         void throttleNext(int times) {
             throttles.set(times);
+        }
+
+        /** Another region's table, for a COPY phase. */
+        void serve(Region region, List<DeviceRecord> records) {
+            others.put(region, records);
         }
 
         @Override
@@ -148,10 +199,13 @@ class JobWorkerTest {
                         "dynamodb in eu-west-1", "throttled", Duration.ofMillis(1), null);
             }
             pagesFrom.merge(after, 1, Integer::sum);
-            List<DeviceRecord> all = state.records().stream()
-                    .filter(r -> Math.floorMod(r.deviceId().value().hashCode(), total) == segment)
-                    .filter(r -> after.isEmpty() || r.deviceId().value().compareTo(after.get()) > 0)
-                    .toList();
+            List<DeviceRecord> all =
+                    region.filter(others::containsKey).map(others::get).orElseGet(state::records).stream()
+                            .sorted(java.util.Comparator.comparing(
+                                    r -> r.deviceId().value()))
+                            .filter(r -> Math.floorMod(r.deviceId().value().hashCode(), total) == segment)
+                            .filter(r -> after.isEmpty() || r.deviceId().value().compareTo(after.get()) > 0)
+                            .toList();
             List<DeviceRecord> page = all.subList(0, Math.min(limit, all.size()));
             devicesServed.addAndGet(page.size());
             return new Page(

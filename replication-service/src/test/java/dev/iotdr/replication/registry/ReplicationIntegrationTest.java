@@ -8,8 +8,16 @@ import dev.iotdr.replication.registry.application.RegionRegistry;
 import dev.iotdr.replication.support.FaultyRegionRegistry;
 import dev.iotdr.replication.support.SourceRegion;
 import dev.iotdr.shared.aws.RegionalAwsClients;
+import dev.iotdr.shared.contract.DeviceItemCodec;
+import dev.iotdr.shared.contract.DevicePolicy;
+import dev.iotdr.shared.contract.DeviceTable;
+import dev.iotdr.shared.domain.DeviceCertificate;
+import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
+import dev.iotdr.shared.domain.PolicyName;
 import dev.iotdr.shared.domain.Region;
+import dev.iotdr.shared.domain.ThingAttributes;
+import dev.iotdr.shared.domain.ThingGroupName;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
@@ -41,6 +51,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.iot.model.CertificateStatus;
 import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 import tools.jackson.databind.JsonNode;
@@ -360,7 +371,95 @@ class ReplicationIntegrationTest {
                 .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
     }
 
+    @Test
+    @Order(10)
+    void aRecordOfTheSameVersionThatOutranksThisRegionsOwnReplacesItAndRetiresItsCertificate() {
+        String device = "rival-" + UUID.randomUUID();
+        // eu-west-1's onboarding accepted the device: its certificate ACTIVE on the thing, its record written.
+        SourceRegion eu = new SourceRegion(clients, EU);
+        DeviceCertificate euCertificate = eu.issueCertificate();
+        var euIot = clients.iot(EU);
+        euIot.createThing(r -> r.thingName(device).thingTypeName(DevicePolicy.DEFAULT_THING_TYPE));
+        euIot.attachPolicy(r -> r.policyName(DevicePolicy.DEFAULT_NAME).target(euCertificate.arn()));
+        euIot.attachThingPrincipal(r -> r.thingName(device).principal(euCertificate.arn()));
+        DeviceRecord inEu = DeviceRecord.onboarded(
+                DeviceId.of(device),
+                Set.of(ThingGroupName.of("sensors")),
+                ThingAttributes.of(Map.of("model", "th-200")),
+                euCertificate,
+                PolicyName.of(DevicePolicy.DEFAULT_NAME),
+                EU,
+                Instant.now());
+        eu.write(inEu);
+
+        // us-east-1 accepted it at the same time, with its own certificate; its record ranks first.
+        DeviceRecord inUs = new SourceRegion(clients, US).onboard(device);
+        assertThat(inUs.supersedes(inEu)).isTrue();
+
+        assertThat(eventually(() -> inUs.equals(recordHere(device))))
+                .as("the table here holds us-east-1's record (the emulator evaluated the copy's tie-break)")
+                .isTrue();
+        assertThat(eventually(() -> ready(device))).isTrue();
+        assertThat(euIot.listThingPrincipals(r -> r.thingName(device)).principals())
+                .containsExactly(inUs.certificate().arnIn(EU));
+        assertThat(euIot.describeCertificate(
+                                r -> r.certificateId(euCertificate.id().value()))
+                        .certificateDescription()
+                        .status())
+                .as("this region's own certificate of the losing record")
+                .isEqualTo(CertificateStatus.INACTIVE);
+
+        // The losing record, read again from us-east-1's stream, replaces nothing (records of one shard are
+        // applied in order: once a later record is ready here, the copy of this one was tried).
+        new SourceRegion(clients, US).write(inEu);
+        String later = new SourceRegion(clients, US)
+                .onboard("rival-" + UUID.randomUUID())
+                .deviceId()
+                .value();
+        assertThat(eventually(() -> ready(later))).isTrue();
+        assertThat(recordHere(device)).isEqualTo(inUs);
+    }
+
+    @Test
+    @Order(11)
+    void aCertificateThisRegionAttachedButHasNotRecordedYetIsLeftAloneByAnApply() {
+        SourceRegion us = new SourceRegion(clients, US);
+        DeviceRecord onboarded = us.onboard("pending-" + UUID.randomUUID());
+        String device = onboarded.deviceId().value();
+        assertThat(eventually(() -> ready(device), Duration.ofSeconds(60))).isTrue();
+        // eu-west-1's onboarding is rotating the certificate: the new one attached, INACTIVE, not yet recorded.
+        var euIot = clients.iot(EU);
+        var pending = euIot.createKeysAndCertificate(r -> r.setAsActive(false));
+        euIot.attachPolicy(r -> r.policyName(DevicePolicy.DEFAULT_NAME).target(pending.certificateArn()));
+        euIot.attachThingPrincipal(r -> r.thingName(device).principal(pending.certificateArn()));
+
+        us.write(onboarded.withRegistryData(
+                onboarded.thingGroups(), ThingAttributes.of(Map.of("site", "plant-8")), US, Instant.now()));
+
+        assertThat(eventually(() -> ready(device)
+                        && "plant-8"
+                                .equals(euIot.describeThing(r -> r.thingName(device))
+                                        .attributes()
+                                        .get("site"))))
+                .isTrue();
+        assertThat(euIot.listThingPrincipals(r -> r.thingName(device)).principals())
+                .containsExactlyInAnyOrder(onboarded.certificate().arnIn(EU), pending.certificateArn());
+        assertThat(euIot.describeCertificate(r -> r.certificateId(pending.certificateId()))
+                        .certificateDescription()
+                        .status())
+                .isEqualTo(CertificateStatus.INACTIVE);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static DeviceRecord recordHere(String device) {
+        var item = clients.dynamoDb(EU)
+                .getItem(r -> r.tableName(DeviceTable.DEFAULT_NAME)
+                        .key(Map.of(DeviceTable.DEVICE_ID, AttributeValue.fromS(device)))
+                        .consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? null : DeviceItemCodec.fromItem(item);
+    }
 
     /** Waits for a started job to end and returns it as last seen. */
     private JsonNode job(JsonNode started) {

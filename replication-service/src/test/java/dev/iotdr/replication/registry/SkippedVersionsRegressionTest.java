@@ -13,6 +13,7 @@ import dev.iotdr.replication.support.SourceFleet;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -50,7 +51,8 @@ class SkippedVersionsRegressionTest {
         ReplicationIntake intake = new ReplicationIntake(
                 ReplicationIntake.Mode.TABLE_COPY,
                 state,
-                new RegistryApplier(target, state, state, Region.of("eu-west-1")),
+                new RegistryApplier(
+                        target, state, state, Region.of("eu-west-1"), Clock.systemUTC(), Duration.ofMinutes(15)),
                 state,
                 new ReplicationProgress(),
                 Clock.systemUTC());
@@ -74,7 +76,8 @@ class SkippedVersionsRegressionTest {
         ReplicationIntake intake = new ReplicationIntake(
                 ReplicationIntake.Mode.TABLE_COPY,
                 state,
-                new RegistryApplier(rebuilt, state, state, SourceFleet.ORIGIN),
+                new RegistryApplier(
+                        rebuilt, state, state, SourceFleet.ORIGIN, Clock.systemUTC(), Duration.ofMinutes(15)),
                 state,
                 new ReplicationProgress(),
                 Clock.systemUTC());
@@ -88,7 +91,13 @@ class SkippedVersionsRegressionTest {
         ReplicationIntake normal = new ReplicationIntake(
                 ReplicationIntake.Mode.TABLE_COPY,
                 fresh,
-                new RegistryApplier(new InMemoryIot("us-east-1"), fresh, fresh, SourceFleet.ORIGIN),
+                new RegistryApplier(
+                        new InMemoryIot("us-east-1"),
+                        fresh,
+                        fresh,
+                        SourceFleet.ORIGIN,
+                        Clock.systemUTC(),
+                        Duration.ofMinutes(15)),
                 fresh,
                 new ReplicationProgress(),
                 Clock.systemUTC());

@@ -18,6 +18,7 @@ import dev.iotdr.replication.support.MovableClock;
 import dev.iotdr.replication.support.SourceFleet;
 import dev.iotdr.service.aws.DependencyUnavailableException;
 import dev.iotdr.shared.domain.Region;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ class ReplicationLagTest {
             new ReplicationIntake(
                     ReplicationIntake.Mode.TABLE_COPY,
                     state,
-                    new RegistryApplier(target, state, state, TARGET),
+                    new RegistryApplier(target, state, state, TARGET, Clock.systemUTC(), Duration.ofMinutes(15)),
                     state,
                     new ReplicationProgress(),
                     clock),

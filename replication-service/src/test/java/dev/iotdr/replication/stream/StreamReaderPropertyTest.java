@@ -21,6 +21,7 @@ import dev.iotdr.replication.support.SourceFleet;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +88,8 @@ class StreamReaderPropertyTest {
         InMemoryLeases leases = new InMemoryLeases();
         InMemoryIot target = new InMemoryIot(TARGET.code());
         InMemoryState state = new InMemoryState();
-        RegistryApplier applier = new RegistryApplier(target, state, state, TARGET);
+        RegistryApplier applier =
+                new RegistryApplier(target, state, state, TARGET, Clock.systemUTC(), Duration.ofMinutes(15));
         ReplicationIntake intake = new ReplicationIntake(
                 ReplicationIntake.Mode.TABLE_COPY, state, applier, state, new ReplicationProgress(), clock);
         AtomicInteger catchUps = new AtomicInteger();

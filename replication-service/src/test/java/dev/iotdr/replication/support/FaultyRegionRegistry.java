@@ -93,8 +93,8 @@ public final class FaultyRegionRegistry implements RegionRegistry {
     }
 
     @Override
-    public void deleteThing(ThingName thing) {
-        real.deleteThing(thing);
+    public boolean deleteThing(ThingName thing) {
+        return real.deleteThing(thing);
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.iotdr.shared.domain.ThingGroupName;
 import dev.iotdr.shared.domain.ThingName;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,20 +27,27 @@ import java.util.TreeSet;
  */
 public final class InMemoryIot implements RegionRegistry {
     private final String region;
+    private final Clock clock;
     private final Set<ThingGroupName> groups = new HashSet<>();
     private final Map<ThingName, Thing> things = new HashMap<>();
     private final Map<CertificateId, Certificate> certificates = new HashMap<>();
     private final Map<String, Set<String>> policiesByTarget = new HashMap<>();
 
     public InMemoryIot(String region) {
+        this(region, Clock.systemUTC());
+    }
+
+    /** A registry whose certificates are created at {@code clock}'s time. */
+    public InMemoryIot(String region, Clock clock) {
         this.region = region;
+        this.clock = clock;
     }
 
     /** A thing's state. */
     public record Thing(ThingAttributes attributes, Set<ThingGroupName> groups, Set<String> principals) {}
 
     /** A certificate's state. */
-    public record Certificate(String arn, String pem, CertificateStatus status) {}
+    public record Certificate(String arn, String pem, CertificateStatus status, Instant createdAt) {}
 
     public Map<ThingName, Thing> things() {
         return things;
@@ -81,7 +90,8 @@ public final class InMemoryIot implements RegionRegistry {
     public synchronized RegisteredCertificate ensureCertificate(String pem, CertificateStatus status) {
         CertificateId id = idOf(pem);
         String arn = "arn:aws:iot:" + region + ":123456789012:cert/" + id.value();
-        certificates.put(id, new Certificate(arn, pem, status));
+        Certificate before = certificates.get(id);
+        certificates.put(id, new Certificate(arn, pem, status, before == null ? clock.instant() : before.createdAt()));
         return new RegisteredCertificate(id, arn);
     }
 
@@ -91,7 +101,7 @@ public final class InMemoryIot implements RegionRegistry {
         if (current == null) {
             throw new IllegalStateException("no certificate " + certificate);
         }
-        certificates.put(certificate, new Certificate(current.arn(), current.pem(), status));
+        certificates.put(certificate, new Certificate(current.arn(), current.pem(), status, current.createdAt()));
     }
 
     @Override
@@ -124,9 +134,15 @@ public final class InMemoryIot implements RegionRegistry {
         current.groups().addAll(wanted);
     }
 
+    /** As IoT: a thing with principals attached is not deleted. */
     @Override
-    public synchronized void deleteThing(ThingName thing) {
+    public synchronized boolean deleteThing(ThingName thing) {
+        Thing current = things.get(thing);
+        if (current != null && !current.principals().isEmpty()) {
+            return false;
+        }
         things.remove(thing);
+        return true;
     }
 
     @Override
@@ -143,7 +159,8 @@ public final class InMemoryIot implements RegionRegistry {
         Certificate current = certificates.get(certificate);
         return current == null
                 ? Optional.empty()
-                : Optional.of(new CertificateView(certificate, current.arn(), current.pem(), current.status()));
+                : Optional.of(new CertificateView(
+                        certificate, current.arn(), current.pem(), current.status(), current.createdAt()));
     }
 
     @Override

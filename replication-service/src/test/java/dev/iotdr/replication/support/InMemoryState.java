@@ -3,6 +3,7 @@ package dev.iotdr.replication.support;
 import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetters;
 import dev.iotdr.replication.registry.application.LocalDeviceTable;
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A region's device table, applied versions and dead letters, in memory, with the stores' conditions. */
 public final class InMemoryState implements LocalDeviceTable, AppliedVersions, DeadLetters {
     private final Map<DeviceId, DeviceRecord> table = new ConcurrentHashMap<>();
-    private final Map<DeviceId, Long> applied = new ConcurrentHashMap<>();
+    private final Map<DeviceId, RecordRank> applied = new ConcurrentHashMap<>();
     private final Map<DeviceId, ParkedRecord> parked = new ConcurrentHashMap<>();
     private final List<DeviceRecord> offered = new ArrayList<>();
 
@@ -27,7 +28,7 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
     public synchronized boolean copyIfNewer(DeviceRecord record) {
         offered.add(record);
         DeviceRecord current = table.get(record.deviceId());
-        if (current == null || current.version() < record.version()) {
+        if (current == null || record.supersedes(current)) {
             table.put(record.deviceId(), record);
             return true;
         }
@@ -35,10 +36,15 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
     }
 
     @Override
-    public Map<DeviceId, Long> versions(java.util.Collection<DeviceId> devices) {
-        Map<DeviceId, Long> versions = new java.util.HashMap<>();
-        devices.forEach(device -> find(device).ifPresent(r -> versions.put(device, r.version())));
-        return versions;
+    public Map<DeviceId, RecordRank> ranks(java.util.Collection<DeviceId> devices) {
+        Map<DeviceId, RecordRank> ranks = new java.util.HashMap<>();
+        devices.forEach(device -> find(device).ifPresent(r -> ranks.put(device, RecordRank.of(r))));
+        return ranks;
+    }
+
+    /** Replaces the device's record whatever it holds: a global table's last writer winning. */
+    public void overwrite(DeviceRecord record) {
+        table.put(record.deviceId(), record);
     }
 
     /** Every record, for tests and the in-memory segments. */
@@ -54,14 +60,15 @@ public final class InMemoryState implements LocalDeviceTable, AppliedVersions, D
     }
 
     @Override
-    public long get(DeviceId device) {
-        return applied.getOrDefault(device, 0L);
+    public RecordRank get(DeviceId device) {
+        return applied.getOrDefault(device, RecordRank.NONE);
     }
 
     @Override
-    public synchronized boolean advance(DeviceId device, long version) {
-        if (applied.getOrDefault(device, 0L) < version) {
-            applied.put(device, version);
+    public synchronized boolean advance(DeviceId device, RecordRank rank) {
+        RecordRank stored = applied.getOrDefault(device, RecordRank.NONE);
+        if (stored.version() < rank.version() || (stored.version() == rank.version() && !stored.equals(rank))) {
+            applied.put(device, rank);
             return true;
         }
         return false;

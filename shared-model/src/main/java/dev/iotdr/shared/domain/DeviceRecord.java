@@ -3,6 +3,7 @@ package dev.iotdr.shared.domain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +16,9 @@ import java.util.TreeSet;
  * region that wrote this version (global tables carry no such marker, so we do). A decommissioned device is a
  * tombstone with a higher version, never a deleted row. {@code retiredCertificates} lists certificates rotated
  * out, newest last, at most {@value #MAX_RETIRED_CERTIFICATES}, so that other regions deactivate them too.
+ *
+ * <p>Two regions may write the same version at once (both accept the device around a failover); {@link
+ * #PRECEDENCE} decides, the same way everywhere, which of them every region keeps.
  */
 public record DeviceRecord(
         DeviceId deviceId,
@@ -32,6 +36,18 @@ public record DeviceRecord(
 
     public static final int MAX_THING_GROUPS = 10;
     public static final int MAX_RETIRED_CERTIFICATES = 20;
+
+    /**
+     * Which of two records of one device wins, the same in every region: the higher version; at an equal
+     * version, a tombstone over a live record, then the higher origin region code, then the higher certificate
+     * id. A total order on (version, status, origin region, certificate id), which one region's table never
+     * holds twice. Status, region and id compare as strings, as a condition expression on the device table
+     * compares them, so a conditional table write and this order always agree.
+     */
+    public static final Comparator<DeviceRecord> PRECEDENCE = Comparator.comparingLong(DeviceRecord::version)
+            .thenComparing(record -> record.status().name())
+            .thenComparing(record -> record.originRegion().code())
+            .thenComparing(record -> record.certificate().id().value());
 
     public DeviceRecord {
         Checks.required("device id", deviceId);
@@ -97,12 +113,27 @@ public record DeviceRecord(
         return status == DeviceStatus.DECOMMISSIONED;
     }
 
-    /** Whether this record should replace {@code other} of the same device: only a strictly newer version does. */
+    /** Whether this record should replace {@code other} of the same device: it ranks higher in {@link #PRECEDENCE}. */
     public boolean supersedes(DeviceRecord other) {
         if (!deviceId.equals(other.deviceId)) {
             throw new IllegalArgumentException("cannot compare records of " + deviceId + " and " + other.deviceId);
         }
-        return version > other.version;
+        return PRECEDENCE.compare(this, other) > 0;
+    }
+
+    /** This record's {@link #tieKey(DeviceStatus, Region, CertificateId) tie key}. */
+    public String tieKey() {
+        return tieKey(status, originRegion, certificate.id());
+    }
+
+    /**
+     * A record's place among records of its version as one string, for stores that keep which record they
+     * hold: status, origin region and certificate id joined by {@code #}. Strings of the same version's records
+     * sort as {@link #PRECEDENCE} sorts the records, because {@code #} sorts below every character the parts
+     * hold (a region code that is a prefix of another sorts first, as it does alone).
+     */
+    public static String tieKey(DeviceStatus status, Region originRegion, CertificateId certificate) {
+        return status.name() + "#" + originRegion.code() + "#" + certificate.value();
     }
 
     /** The tombstone that follows this record: certificate deactivated, device decommissioned. */

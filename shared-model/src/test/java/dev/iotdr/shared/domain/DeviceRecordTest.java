@@ -5,11 +5,15 @@ import static dev.iotdr.shared.domain.DeviceFixtures.T0;
 import static dev.iotdr.shared.domain.DeviceFixtures.US_EAST_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class DeviceRecordTest {
 
@@ -169,5 +173,89 @@ class DeviceRecordTest {
     void recordsOfDifferentDevicesAreNotComparable() {
         assertThatThrownBy(() -> DeviceFixtures.onboarded("a").supersedes(DeviceFixtures.onboarded("b")))
                 .hasMessageContaining("cannot compare");
+    }
+
+    @Test
+    void precedenceIsATotalAntisymmetricTransitiveOrderAndSupersedesFollowsIt() {
+        qt().withExamples(2000).forAll(rivals(), rivals(), rivals()).checkAssert((a, b, c) -> {
+            int ab = Integer.signum(DeviceRecord.PRECEDENCE.compare(a, b));
+            assertThat(Integer.signum(DeviceRecord.PRECEDENCE.compare(b, a))).isEqualTo(-ab);
+            assertThat(ab == 0).as("equal only as the same record").isEqualTo(sameRank(a, b));
+            if (ab > 0 && DeviceRecord.PRECEDENCE.compare(b, c) > 0) {
+                assertThat(DeviceRecord.PRECEDENCE.compare(a, c)).isPositive();
+            }
+            assertThat(a.supersedes(b)).isEqualTo(ab > 0);
+            assertThat(b.supersedes(a)).isEqualTo(ab < 0);
+        });
+    }
+
+    @Test
+    void tieKeysOfOneVersionSortAsPrecedenceSortsTheRecords() {
+        qt().withExamples(2000).forAll(rivals(), rivals()).checkAssert((a, b) -> {
+            if (a.version() == b.version()) {
+                assertThat(Integer.signum(a.tieKey().compareTo(b.tieKey())))
+                        .as("%s vs %s", a.tieKey(), b.tieKey())
+                        .isEqualTo(Integer.signum(DeviceRecord.PRECEDENCE.compare(a, b)));
+            }
+        });
+    }
+
+    @Test
+    void atAnEqualVersionATombstoneWinsThenTheHigherRegionThenTheHigherCertificate() {
+        DeviceRecord liveInUs = rival(2, DeviceStatus.ACTIVE, "us-gov-west-1", 'f');
+        DeviceRecord tombstoneInEu = rival(2, DeviceStatus.DECOMMISSIONED, "eu-west-1", 'a');
+        assertThat(tombstoneInEu.supersedes(liveInUs)).isTrue();
+        assertThat(liveInUs.supersedes(tombstoneInEu)).isFalse();
+
+        DeviceRecord us = rival(1, DeviceStatus.ACTIVE, "us-east-1", 'a');
+        DeviceRecord eu = rival(1, DeviceStatus.ACTIVE, "eu-west-1", 'f');
+        assertThat(us.supersedes(eu)).isTrue();
+        assertThat(rival(1, DeviceStatus.ACTIVE, "us-east-10", 'a').supersedes(us))
+                .isTrue();
+        assertThat(rival(1, DeviceStatus.ACTIVE, "us-east-1", 'b').supersedes(us))
+                .isTrue();
+        assertThat(us.supersedes(us)).as("a duplicate replaces nothing").isFalse();
+        assertThat(rival(2, DeviceStatus.ACTIVE, "eu-west-1", 'a').supersedes(tombstoneInEu))
+                .isFalse();
+        assertThat(rival(3, DeviceStatus.ACTIVE, "eu-west-1", 'a').supersedes(tombstoneInEu))
+                .as("a newer version always wins")
+                .isTrue();
+    }
+
+    /** Records of one device from a small space, so that equal versions, regions and certificates are common. */
+    private static Gen<DeviceRecord> rivals() {
+        return integers()
+                .between(1, 3)
+                .zip(
+                        Generate.enumValues(DeviceStatus.class),
+                        Generate.pick(List.of("us-east-1", "us-east-10", "eu-west-1", "us-gov-west-1")),
+                        Generate.pick(List.of('a', 'b', 'f')),
+                        DeviceRecordTest::rival);
+    }
+
+    private static DeviceRecord rival(long version, DeviceStatus status, String origin, char certificate) {
+        DeviceRecord base = DeviceFixtures.onboarded("sensor-1");
+        return new DeviceRecord(
+                base.deviceId(),
+                base.thingName(),
+                base.thingGroups(),
+                base.attributes(),
+                DeviceFixtures.certificate(
+                        certificate,
+                        status == DeviceStatus.ACTIVE ? CertificateStatus.ACTIVE : CertificateStatus.INACTIVE),
+                List.of(),
+                base.policyName(),
+                status,
+                version,
+                Region.of(origin),
+                base.createdAt(),
+                base.updatedAt());
+    }
+
+    private static boolean sameRank(DeviceRecord a, DeviceRecord b) {
+        return a.version() == b.version()
+                && a.status() == b.status()
+                && a.originRegion().equals(b.originRegion())
+                && a.certificate().id().equals(b.certificate().id());
     }
 }

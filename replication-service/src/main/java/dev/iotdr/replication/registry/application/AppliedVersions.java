@@ -1,19 +1,26 @@
 package dev.iotdr.replication.registry.application;
 
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.shared.domain.DeviceId;
 
-/** The record version whose state this region's registry holds, per device; it never goes back. */
+/**
+ * Which record's state this region's registry holds, per device (its rank: version and tie key); the version
+ * never goes back.
+ */
 public interface AppliedVersions {
 
-    /** 0 when nothing was applied. */
-    long get(DeviceId device);
+    /** {@link RecordRank#NONE} when nothing was applied; an empty tie when stored before tie keys were. */
+    RecordRank get(DeviceId device);
 
     /**
-     * Records that {@code version} is applied, only if the stored version is lower.
+     * Records that {@code applied} is the record the registry now holds, only if the stored one is of an older
+     * version or is another record of the same version. (At one version the registry holds whichever record
+     * was ensured last, which is what the table holds: the applier re-reads the table after each ensure. In
+     * global-table mode that may be a lower-ranked record, when AWS's last writer won.)
      *
-     * @return false if a version at least as new was recorded already
+     * @return false if this very record, or one of a newer version, was recorded already
      */
-    boolean advance(DeviceId device, long version);
+    boolean advance(DeviceId device, RecordRank applied);
 
     /**
      * When this region's replication state began (its store was created). A region rebuilt from scratch has

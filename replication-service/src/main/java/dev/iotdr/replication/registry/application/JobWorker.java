@@ -11,6 +11,7 @@ import dev.iotdr.replication.registry.domain.Job.Segment;
 import dev.iotdr.replication.registry.domain.JobKind;
 import dev.iotdr.replication.registry.domain.JobPhase;
 import dev.iotdr.replication.registry.domain.JobState;
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.service.aws.DependencyUnavailableException;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.Region;
@@ -196,12 +197,15 @@ public final class JobWorker {
             case COPY -> {
                 var page =
                         tables.page(Optional.of(Region.of(phase.source().orElseThrow())), segment, total, after, size);
-                // Read what is here in batches first: a re-sync of tables that mostly agree writes only what differs.
-                java.util.Map<DeviceId, Long> here = table.versions(page.records().stream()
+                // Read what is here in batches first: a re-sync of tables that mostly agree writes only what
+                // differs, and in the order the copy itself keeps (a same-version record that outranks counts).
+                java.util.Map<DeviceId, RecordRank> here = table.ranks(page.records().stream()
                         .map(dev.iotdr.shared.domain.DeviceRecord::deviceId)
                         .toList());
                 long copied = page.records().stream()
-                        .filter(record -> here.getOrDefault(record.deviceId(), 0L) < record.version())
+                        .filter(record -> here.getOrDefault(record.deviceId(), RecordRank.NONE)
+                                        .compareTo(RecordRank.of(record))
+                                < 0)
                         .filter(table::copyIfNewer)
                         .count();
                 yield new PageResult(page.next(), new Counts(page.records().size(), copied, 0, 0, 0, 0), List.of());

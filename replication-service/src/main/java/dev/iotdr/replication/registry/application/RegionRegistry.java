@@ -6,6 +6,7 @@ import dev.iotdr.shared.domain.PolicyName;
 import dev.iotdr.shared.domain.ThingAttributes;
 import dev.iotdr.shared.domain.ThingGroupName;
 import dev.iotdr.shared.domain.ThingName;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +43,13 @@ public interface RegionRegistry {
     /** Makes the thing a member of exactly these groups (of the fleet's groups). */
     void ensureGroups(ThingName thing, Set<ThingGroupName> groups);
 
-    void deleteThing(ThingName thing);
+    /**
+     * Deletes the thing if no principal is attached to it; one that is keeps the thing (IoT refuses to delete a
+     * thing with principals). An absent thing counts as deleted.
+     *
+     * @return false if the thing was kept because a principal is attached
+     */
+    boolean deleteThing(ThingName thing);
 
     Optional<ThingView> describeThing(ThingName thing);
 
@@ -66,6 +73,9 @@ public interface RegionRegistry {
     /** A thing as the registry holds it. */
     record ThingView(ThingName name, ThingAttributes attributes, Set<ThingGroupName> groups, Set<String> principals) {}
 
-    /** A certificate as the registry holds it. */
-    record CertificateView(CertificateId id, String arn, String pem, CertificateStatus status) {}
+    /**
+     * A certificate as the registry holds it; {@code createdAt} is when it was created or registered in this
+     * region ({@link Instant#EPOCH} if IoT does not say).
+     */
+    record CertificateView(CertificateId id, String arn, String pem, CertificateStatus status, Instant createdAt) {}
 }

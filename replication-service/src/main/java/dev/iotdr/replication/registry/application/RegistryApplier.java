@@ -2,15 +2,23 @@ package dev.iotdr.replication.registry.application;
 
 import dev.iotdr.replication.registry.application.RegionRegistry.CertificateView;
 import dev.iotdr.replication.registry.application.RegionRegistry.RegisteredCertificate;
+import dev.iotdr.replication.registry.application.RegionRegistry.ThingView;
 import dev.iotdr.replication.registry.application.UseCases.ApplyRegistryRecord;
 import dev.iotdr.replication.registry.domain.ApplyOutcome;
+import dev.iotdr.replication.registry.domain.RecordRank;
+import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import dev.iotdr.shared.domain.RetiredCertificate;
 import dev.iotdr.shared.domain.ThingName;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,10 +27,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * duplicates, replays and reordering cannot move a device backwards, and a record never needs anything
  * from the region it came from (which may be down).
  *
- * <p>Every step is an idempotent ensure. The applied version per device is recorded with a conditional
- * write that only moves forward; if it does not (another worker applied a newer version meanwhile) or the
- * table moved on while we worked, the applier ensures the latest record again, so the last one to finish
- * always leaves the newest state.
+ * <p>Every step is an idempotent ensure. Which record the registry holds (its {@link RecordRank}: version and
+ * tie key) is recorded per device with a conditional write whose version only moves forward; if it does not
+ * move (another worker applied a newer version meanwhile) or the table moved on while we worked (a newer
+ * version, or another region's record of the same version that outranks), the applier ensures the latest
+ * record again, so the last one to finish always leaves the table's state.
+ *
+ * <p>Principals on the thing that the record does not name are retired (an ACTIVE one at once: it is a
+ * certificate the device no longer uses, or the losing record's of two regions that accepted the device at
+ * once), except a <em>pending</em> one: INACTIVE and created here less than {@code pendingGrace} ago, which
+ * this region's onboarding attached for a rotation or a re-onboarding and has not recorded yet.
  */
 public final class RegistryApplier implements ApplyRegistryRecord {
     private static final int MAX_ROUNDS = 5;
@@ -34,12 +48,30 @@ public final class RegistryApplier implements ApplyRegistryRecord {
     private final LocalDeviceTable table;
     private final AppliedVersions applied;
     private final Region self;
+    private final Clock clock;
+    private final Duration pendingGrace;
 
-    public RegistryApplier(RegionRegistry registry, LocalDeviceTable table, AppliedVersions applied, Region self) {
+    /**
+     * @param pendingGrace how long an INACTIVE certificate on a thing, not named by its record, is left alone:
+     *     longer than this region's onboarding takes to record or undo one
+     */
+    public RegistryApplier(
+            RegionRegistry registry,
+            LocalDeviceTable table,
+            AppliedVersions applied,
+            Region self,
+            Clock clock,
+            Duration pendingGrace) {
+        if (pendingGrace.isNegative()) {
+            throw new IllegalArgumentException(
+                    "the pending-certificate grace must not be negative, was " + pendingGrace);
+        }
         this.registry = registry;
         this.table = table;
         this.applied = applied;
         this.self = self;
+        this.clock = clock;
+        this.pendingGrace = pendingGrace;
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -74,27 +106,41 @@ public final class RegistryApplier implements ApplyRegistryRecord {
                 return ApplyOutcome.SKIPPED_ABSENT;
             }
             DeviceRecord record = current.get();
-            if (!force
-                    && record.originRegion().equals(self)
-                    && record.updatedAt().isAfter(applied.since())) {
-                // This region's onboarding provisioned it. (Records this region wrote before its replication
-                // state began were provisioned in a registry since rebuilt from scratch: they are applied.)
-                applied.advance(device, record.version());
-                return ApplyOutcome.SKIPPED_OWN_REGION;
-            }
-            if (!force && applied.get(device) >= record.version()) {
-                return ApplyOutcome.SKIPPED_DUPLICATE;
+            RecordRank wanted = RecordRank.of(record);
+            if (!force) {
+                RecordRank held = applied.get(device);
+                if (record.originRegion().equals(self)
+                        && record.updatedAt().isAfter(applied.since())
+                        && !heldRival(held, record)) {
+                    // This region's onboarding provisioned it. (Records this region wrote before its replication
+                    // state began were provisioned in a registry since rebuilt from scratch: they are applied.)
+                    if (!held.equals(wanted)) {
+                        applied.advance(device, wanted);
+                    }
+                    return ApplyOutcome.SKIPPED_OWN_REGION;
+                }
+                if (held.standsFor(record) || held.version() > record.version()) {
+                    return ApplyOutcome.SKIPPED_DUPLICATE;
+                }
             }
             ensure(record);
-            boolean advanced = applied.advance(device, record.version());
+            boolean advanced = applied.advance(device, wanted);
             Optional<DeviceRecord> after = table.find(device);
-            boolean unchanged = after.isPresent() && after.get().version() == record.version();
-            if (unchanged && (advanced || applied.get(device) == record.version())) {
+            boolean unchanged = after.isPresent() && wanted.is(after.get());
+            if (unchanged && (advanced || applied.get(device).equals(wanted))) {
                 return ApplyOutcome.APPLIED;
             }
-            force = true; // a newer version arrived, or another worker applied one while we worked
+            force = true; // the table moved on, or another worker applied a newer version while we worked
         }
         throw new IllegalStateException("device " + device + " kept changing while being applied");
+    }
+
+    /**
+     * Whether the registry holds another record of this version: another region's, applied while it held the
+     * table (global-table mode, where the last writer wins). Then even this region's own record is ensured.
+     */
+    private static boolean heldRival(RecordRank held, DeviceRecord record) {
+        return held.version() == record.version() && !held.standsFor(record);
     }
 
     /** Ensures the registry holds exactly what {@code record} says. Idempotent. */
@@ -104,14 +150,20 @@ public final class RegistryApplier implements ApplyRegistryRecord {
             retire(
                     thing,
                     record,
-                    record.certificate().id().value(),
+                    record.certificate().id(),
                     record.certificate().status());
-            record.retiredCertificates()
-                    .forEach(old -> retire(thing, record, old.id().value(), old.status()));
+            record.retiredCertificates().forEach(old -> retire(thing, record, old.id(), old.status()));
             // A region that skipped versions may hold a certificate neither list names (one from before a
             // decommission and re-onboarding): whatever is still on the thing is this device's, retire it.
-            retireOtherPrincipals(thing, record, null);
-            registry.deleteThing(thing);
+            int pending = retireOtherPrincipals(thing, record, null);
+            // A pending certificate keeps the thing: this region is re-onboarding the device. The onboarding
+            // records it (a newer version, applied in turn) or undoes it; an audit repair after the grace
+            // deletes the thing if neither happened.
+            if (!registry.deleteThing(thing) && pending == 0) {
+                // IoT detaches asynchronously (or a principal was attached meanwhile): fail, so it is tried again.
+                throw new IllegalStateException(
+                        "thing " + thing + " still has a principal attached after its certificates were detached");
+            }
             return;
         }
         record.thingGroups().forEach(registry::ensureThingGroup);
@@ -122,35 +174,65 @@ public final class RegistryApplier implements ApplyRegistryRecord {
         registry.attachThingPrincipal(thing, certificate.arn());
         registry.ensureGroups(thing, record.thingGroups());
         for (RetiredCertificate old : record.retiredCertificates()) {
-            retire(thing, record, old.id().value(), old.status());
+            retire(thing, record, old.id(), old.status());
         }
-        // The retired list is bounded, and a region that skipped versions may hold certificates it does not
-        // name: the thing ends with exactly its current certificate.
+        // The retired list is bounded, a region that skipped versions may hold certificates it does not name,
+        // and another region's record of the same version may have lost: the thing ends with exactly its
+        // current certificate, and any pending one.
         retireOtherPrincipals(thing, record, certificate.arn());
     }
 
-    private void retireOtherPrincipals(ThingName thing, DeviceRecord record, String keep) {
-        registry.describeThing(thing).ifPresent(view -> view.principals().stream()
-                .filter(principal -> !principal.equals(keep))
-                .forEach(principal -> retire(
-                        thing,
-                        record,
-                        principal.substring(principal.lastIndexOf('/') + 1),
-                        CertificateStatus.INACTIVE)));
+    /**
+     * Retires every principal on the thing that the record does not name, but a pending one.
+     *
+     * @return how many pending principals were left on the thing
+     */
+    private int retireOtherPrincipals(ThingName thing, DeviceRecord record, String keep) {
+        Optional<ThingView> view = registry.describeThing(thing);
+        if (view.isEmpty()) {
+            return 0;
+        }
+        Set<CertificateId> named = new HashSet<>();
+        named.add(record.certificate().id());
+        record.retiredCertificates().forEach(old -> named.add(old.id()));
+        Instant pendingIfAfter = clock.instant().minus(pendingGrace);
+        int pending = 0;
+        for (String principal : view.get().principals()) {
+            CertificateId id = CertificateId.of(principal.substring(principal.lastIndexOf('/') + 1));
+            if (principal.equals(keep) || named.contains(id)) {
+                continue; // ensured or retired by name already
+            }
+            Optional<CertificateView> certificate = registry.describeCertificate(id);
+            if (certificate.isPresent() && pending(certificate.get(), pendingIfAfter)) {
+                pending++;
+            } else {
+                certificate.ifPresent(here -> retire(thing, record, here, CertificateStatus.INACTIVE));
+            }
+        }
+        return pending;
+    }
+
+    /**
+     * Attached by this region's onboarding for a rotation or re-onboarding that has not written its record
+     * yet: it activates the certificate only after the record, so an ACTIVE one is never pending.
+     */
+    private static boolean pending(CertificateView certificate, Instant pendingIfAfter) {
+        return certificate.status() == CertificateStatus.INACTIVE
+                && certificate.createdAt().isAfter(pendingIfAfter);
     }
 
     /** A certificate the device no longer uses: deactivated (or revoked) and detached, if registered here. */
-    private void retire(ThingName thing, DeviceRecord record, String certificateId, CertificateStatus status) {
-        Optional<CertificateView> here =
-                registry.describeCertificate(dev.iotdr.shared.domain.CertificateId.of(certificateId));
-        if (here.isEmpty()) {
-            return; // never registered in this region: nothing can connect with it here
-        }
+    private void retire(ThingName thing, DeviceRecord record, CertificateId certificate, CertificateStatus status) {
+        // Never registered in this region: nothing can connect with it here.
+        registry.describeCertificate(certificate).ifPresent(here -> retire(thing, record, here, status));
+    }
+
+    private void retire(ThingName thing, DeviceRecord record, CertificateView here, CertificateStatus status) {
         CertificateStatus wanted = status == CertificateStatus.ACTIVE ? CertificateStatus.INACTIVE : status;
-        if (here.get().status() != wanted) {
-            registry.setCertificateStatus(here.get().id(), wanted);
+        if (here.status() != wanted) {
+            registry.setCertificateStatus(here.id(), wanted);
         }
-        registry.detachThingPrincipal(thing, here.get().arn());
-        registry.detachPolicy(record.policyName(), here.get().arn());
+        registry.detachThingPrincipal(thing, here.arn());
+        registry.detachPolicy(record.policyName(), here.arn());
     }
 }

@@ -6,6 +6,7 @@ import dev.iotdr.replication.registry.application.UseCases.CheckReadiness;
 import dev.iotdr.replication.registry.domain.Drift;
 import dev.iotdr.replication.registry.domain.DriftKind;
 import dev.iotdr.replication.registry.domain.Readiness;
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.shared.domain.CertificateStatus;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
@@ -95,11 +96,12 @@ public final class RegistryAudit implements CheckReadiness {
                 drift.add(new Drift(id, DriftKind.PRINCIPAL_NOT_ATTACHED, "certificate not attached to the thing"));
             }
         }
-        if (!record.originRegion().equals(self) && applied.get(record.deviceId()) < record.version()) {
+        RecordRank held = applied.get(record.deviceId());
+        boolean behind = !record.originRegion().equals(self) && held.version() < record.version();
+        boolean rivalHeld = held.version() == record.version() && !held.standsFor(record);
+        if (behind || rivalHeld) {
             drift.add(new Drift(
-                    id,
-                    DriftKind.STALE_VERSION,
-                    "applied version " + applied.get(record.deviceId()) + " is older than " + record.version()));
+                    id, DriftKind.STALE_VERSION, "applied " + held + " is not the table's " + RecordRank.of(record)));
         }
         return drift;
     }

@@ -4,7 +4,7 @@ package dev.iotdr.replication.registry.domain;
 public enum ApplyOutcome {
     /** The registry now matches the record. */
     APPLIED,
-    /** This version (or a newer one) was applied already: a duplicate, replay or out-of-order record. */
+    /** This record (or a newer version) was applied already: a duplicate, replay or out-of-order record. */
     SKIPPED_DUPLICATE,
     /** The record was written by this region; its own onboarding service provisioned it. */
     SKIPPED_OWN_REGION,

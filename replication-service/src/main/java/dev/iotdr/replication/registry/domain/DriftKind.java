@@ -6,7 +6,7 @@ public enum DriftKind {
     MISSING,
     /** A fleet thing is in the registry but no live record says it should be. */
     EXTRA,
-    /** The version applied here is older than the table's. */
+    /** The record applied here is not the table's: an older version, or another region's record of its version. */
     STALE_VERSION,
     /** The certificate is absent here or its status differs from the record's. */
     CERTIFICATE_STATUS,

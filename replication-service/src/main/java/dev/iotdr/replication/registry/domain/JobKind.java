@@ -8,6 +8,6 @@ public enum JobKind {
     AUDIT_AND_REPAIR,
     /** Rebuilds the region: copies newer records from the other regions (table-copy mode), applies every device, forced. */
     RESYNC,
-    /** After a stream gap: copies newer records, then applies only devices whose applied version is behind. */
+    /** After a stream gap: copies higher-ranked records, then applies only devices whose applied record is behind. */
     CATCH_UP
 }

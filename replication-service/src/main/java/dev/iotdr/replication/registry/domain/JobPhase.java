@@ -23,11 +23,11 @@ public record JobPhase(Step step, Optional<String> source) {
 
     /** What a phase does per item. */
     public enum Step {
-        /** Copies each record of a source region's table here if it is newer (table-copy mode). */
+        /** Copies each record of a source region's table here if it ranks higher (table-copy mode). */
         COPY,
         /** Applies every device of this region's table, forced. */
         APPLY_ALL,
-        /** Applies devices whose applied version is behind the table. */
+        /** Applies devices whose applied record is not the table's. */
         APPLY_BEHIND,
         /** Checks each record against the registry. */
         CHECK_RECORDS,

@@ -19,6 +19,6 @@
  * <p>Order: a shard is read only after its parent shard is completed; records of one device always share
  * a shard, so they arrive in order, and a batch applies each device's records in order (devices in
  * parallel). Checkpoints move after a whole batch is applied or parked, so a restart replays at most the
- * batch in flight, and replays are no-ops (applied versions only move forward).
+ * batch in flight, and replays are no-ops (the record applied is recorded, and its version never goes back).
  */
 package dev.iotdr.replication.stream.application;

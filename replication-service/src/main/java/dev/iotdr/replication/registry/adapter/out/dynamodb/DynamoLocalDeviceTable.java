@@ -2,14 +2,20 @@ package dev.iotdr.replication.registry.adapter.out.dynamodb;
 
 import dev.iotdr.replication.registry.application.DeviceTableSegments;
 import dev.iotdr.replication.registry.application.LocalDeviceTable;
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.service.dynamodb.DeviceItems;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DeviceTable;
+import dev.iotdr.shared.contract.MalformedDeviceItemException;
+import dev.iotdr.shared.domain.CertificateId;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
+import dev.iotdr.shared.domain.DeviceStatus;
 import dev.iotdr.shared.domain.Region;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +34,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 final class DynamoLocalDeviceTable implements LocalDeviceTable {
     private static final int BATCH_GET = 100;
 
+    /** {@link DeviceRecord#PRECEDENCE}: a newer version, or at the same one a higher status, origin, certificate. */
+    private static final String COPY_CONDITION = "attribute_not_exists(#id) OR #version < :version"
+            + " OR (#version = :version AND (#status < :status OR (#status = :status"
+            + " AND (#origin < :origin OR (#origin = :origin AND #certificate < :certificate)))))";
+
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
     private final String table;
@@ -43,6 +54,10 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
         return DeviceItems.find(dynamo, calls, table, device);
     }
 
+    /**
+     * The condition is {@link DeviceRecord#PRECEDENCE} on the stored attributes (the codec writes the status
+     * name, the region code and the lower-case certificate id, compared as strings as the order compares them).
+     */
     @Override
     public boolean copyIfNewer(DeviceRecord record) {
         try {
@@ -50,11 +65,23 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
                     AwsApi.DYNAMODB_PUT_ITEM,
                     () -> dynamo.putItem(r -> r.tableName(table)
                             .item(DeviceItemCodec.toItem(record))
-                            .conditionExpression("attribute_not_exists(#id) OR #version < :version")
-                            .expressionAttributeNames(
-                                    Map.of("#id", DeviceTable.DEVICE_ID, "#version", DeviceTable.VERSION))
-                            .expressionAttributeValues(
-                                    Map.of(":version", AttributeValue.fromN(Long.toString(record.version()))))));
+                            .conditionExpression(COPY_CONDITION)
+                            .expressionAttributeNames(Map.of(
+                                    "#id", DeviceTable.DEVICE_ID,
+                                    "#version", DeviceTable.VERSION,
+                                    "#status", DeviceTable.STATUS,
+                                    "#origin", DeviceTable.ORIGIN_REGION,
+                                    "#certificate", DeviceTable.CERTIFICATE_ID))
+                            .expressionAttributeValues(Map.of(
+                                    ":version",
+                                    AttributeValue.fromN(Long.toString(record.version())),
+                                    ":status",
+                                    AttributeValue.fromS(record.status().name()),
+                                    ":origin",
+                                    AttributeValue.fromS(record.originRegion().code()),
+                                    ":certificate",
+                                    AttributeValue.fromS(
+                                            record.certificate().id().value())))));
             return true;
         } catch (ConditionalCheckFailedException notNewer) {
             return false;
@@ -62,8 +89,8 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
     }
 
     @Override
-    public Map<DeviceId, Long> versions(java.util.Collection<DeviceId> devices) {
-        Map<DeviceId, Long> versions = new java.util.HashMap<>();
+    public Map<DeviceId, RecordRank> ranks(Collection<DeviceId> devices) {
+        Map<DeviceId, RecordRank> ranks = new HashMap<>();
         List<DeviceId> all = List.copyOf(devices);
         for (int from = 0; from < all.size(); from += BATCH_GET) {
             List<Map<String, AttributeValue>> keys = all.subList(from, Math.min(all.size(), from + BATCH_GET)).stream()
@@ -74,9 +101,13 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
                     KeysAndAttributes.builder()
                             .keys(keys)
                             .consistentRead(true)
-                            .projectionExpression("#id, #version")
-                            .expressionAttributeNames(
-                                    Map.of("#id", DeviceTable.DEVICE_ID, "#version", DeviceTable.VERSION))
+                            .projectionExpression("#id, #version, #status, #origin, #certificate")
+                            .expressionAttributeNames(Map.of(
+                                    "#id", DeviceTable.DEVICE_ID,
+                                    "#version", DeviceTable.VERSION,
+                                    "#status", DeviceTable.STATUS,
+                                    "#origin", DeviceTable.ORIGIN_REGION,
+                                    "#certificate", DeviceTable.CERTIFICATE_ID))
                             .build());
             while (!pending.isEmpty()) {
                 Map<String, KeysAndAttributes> request = pending;
@@ -84,13 +115,28 @@ final class DynamoLocalDeviceTable implements LocalDeviceTable {
                         AwsApi.DYNAMODB_BATCH_GET_ITEM, () -> dynamo.batchGetItem(r -> r.requestItems(request)));
                 response.responses()
                         .getOrDefault(table, List.of())
-                        .forEach(item -> versions.put(
-                                DeviceId.of(item.get(DeviceTable.DEVICE_ID).s()),
-                                Long.parseLong(item.get(DeviceTable.VERSION).n())));
+                        .forEach(item -> ranks.put(
+                                DeviceId.of(item.get(DeviceTable.DEVICE_ID).s()), rank(item)));
                 pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }
         }
-        return versions;
+        return ranks;
+    }
+
+    private static RecordRank rank(Map<String, AttributeValue> item) {
+        try {
+            return new RecordRank(
+                    Long.parseLong(item.get(DeviceTable.VERSION).n()),
+                    DeviceRecord.tieKey(
+                            DeviceStatus.valueOf(item.get(DeviceTable.STATUS).s()),
+                            Region.of(item.get(DeviceTable.ORIGIN_REGION).s()),
+                            CertificateId.of(
+                                    item.get(DeviceTable.CERTIFICATE_ID).s())));
+        } catch (RuntimeException malformed) {
+            throw new MalformedDeviceItemException(
+                    "device item " + item.get(DeviceTable.DEVICE_ID).s() + " has no valid rank: " + malformed,
+                    malformed);
+        }
     }
 
     /** Device tables read in parallel scan segments: this region's or another's (a re-sync's source). */

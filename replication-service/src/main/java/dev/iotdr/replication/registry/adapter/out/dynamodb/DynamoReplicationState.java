@@ -7,6 +7,7 @@ import static dev.iotdr.replication.registry.adapter.out.dynamodb.ReplicationSta
 
 import dev.iotdr.replication.registry.application.AppliedVersions;
 import dev.iotdr.replication.registry.application.DeadLetters;
+import dev.iotdr.replication.registry.domain.RecordRank;
 import dev.iotdr.service.aws.AwsApi;
 import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.domain.DeviceId;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  */
 final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     private static final int MAX_CAUSE = 2000;
+    private static final String VERSION = "version";
+    private static final String TIE = "tie";
 
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
@@ -44,29 +47,35 @@ final class DynamoReplicationState implements AppliedVersions, DeadLetters {
     }
 
     @Override
-    public long get(DeviceId device) {
+    public RecordRank get(DeviceId device) {
         var response = calls.call(
                 AwsApi.DYNAMODB_GET_ITEM,
                 () -> dynamo.getItem(r -> r.tableName(table)
                         .key(ReplicationStateTable.applied(device))
                         .consistentRead(true)));
-        return response.hasItem() && response.item().containsKey("version")
-                ? Long.parseLong(response.item().get("version").n())
-                : 0;
+        if (!response.hasItem() || !response.item().containsKey(VERSION)) {
+            return RecordRank.NONE;
+        }
+        AttributeValue tie = response.item().get(TIE);
+        return new RecordRank(
+                Long.parseLong(response.item().get(VERSION).n()), tie != null && tie.s() != null ? tie.s() : "");
     }
 
     @Override
-    public boolean advance(DeviceId device, long version) {
+    public boolean advance(DeviceId device, RecordRank applied) {
         Map<String, AttributeValue> item = new HashMap<>(ReplicationStateTable.applied(device));
-        item.put("version", n(version));
+        item.put(VERSION, n(applied.version()));
+        item.put(TIE, s(applied.tie()));
         try {
             calls.run(
                     AwsApi.DYNAMODB_PUT_ITEM,
                     () -> dynamo.putItem(r -> r.tableName(table)
                             .item(item)
-                            .conditionExpression("attribute_not_exists(#pk) OR #version < :version")
-                            .expressionAttributeNames(Map.of("#pk", PK, "#version", "version"))
-                            .expressionAttributeValues(Map.of(":version", n(version)))));
+                            .conditionExpression("attribute_not_exists(#pk) OR #version < :version"
+                                    + " OR (#version = :version AND (attribute_not_exists(#tie) OR #tie <> :tie))")
+                            .expressionAttributeNames(Map.of("#pk", PK, "#version", VERSION, "#tie", TIE))
+                            .expressionAttributeValues(
+                                    Map.of(":version", n(applied.version()), ":tie", s(applied.tie())))));
             return true;
         } catch (ConditionalCheckFailedException notNewer) {
             return false;

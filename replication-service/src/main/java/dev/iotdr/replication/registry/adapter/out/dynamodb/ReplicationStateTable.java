@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <table>
  *   <caption>replication-state (per device)</caption>
  *   <tr><th>pk</th><th>sk</th><th>what</th><th>owner</th><th>read by</th></tr>
- *   <tr><td>{@code applied#<deviceId>}</td><td>{@code applied}</td><td>applied version (moves only forward)</td>
+ *   <tr><td>{@code applied#<deviceId>}</td><td>{@code applied}</td><td>the record the registry holds: {@code version} (only moves
+ *       forward) and {@code tie} (its tie key; absent on items written before ties were kept)</td>
  *       <td>{@link DynamoReplicationState}</td><td>GetItem per applied record</td></tr>
  *   <tr><td>{@code parked}</td><td>{@code <deviceId>}</td><td>a dead letter</td>
  *       <td>{@link DynamoReplicationState}</td><td>Query of that partition, paged (the dead-letter list and

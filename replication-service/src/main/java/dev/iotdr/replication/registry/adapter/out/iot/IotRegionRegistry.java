@@ -10,6 +10,7 @@ import dev.iotdr.shared.domain.PolicyName;
 import dev.iotdr.shared.domain.ThingAttributes;
 import dev.iotdr.shared.domain.ThingGroupName;
 import dev.iotdr.shared.domain.ThingName;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.CertificateDescription;
 import software.amazon.awssdk.services.iot.model.DescribeThingResponse;
 import software.amazon.awssdk.services.iot.model.GroupNameAndArn;
+import software.amazon.awssdk.services.iot.model.InvalidRequestException;
 import software.amazon.awssdk.services.iot.model.RegisterCertificateWithoutCaResponse;
 import software.amazon.awssdk.services.iot.model.ResourceAlreadyExistsException;
 import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
@@ -139,15 +141,23 @@ final class IotRegionRegistry implements RegionRegistry {
     }
 
     @Override
-    public void deleteThing(ThingName thing) {
+    public boolean deleteThing(ThingName thing) {
         try {
-            for (String principal : principalsOf(thing)) {
-                idempotent.detachThingPrincipal(thing.value(), principal);
+            if (!principalsOf(thing).isEmpty()) {
+                return false;
             }
         } catch (ResourceNotFoundException gone) {
-            return; // no thing, nothing attached
+            return true;
         }
-        idempotent.deleteThing(thing.value());
+        try {
+            idempotent.deleteThing(thing.value());
+            return true;
+        } catch (InvalidRequestException refused) {
+            if (refused.getMessage() != null && refused.getMessage().contains("attached")) {
+                return false; // a principal was attached after the listing
+            }
+            throw refused;
+        }
     }
 
     @Override
@@ -173,7 +183,8 @@ final class IotRegionRegistry implements RegionRegistry {
                     certificate,
                     description.certificateArn(),
                     description.certificatePem(),
-                    CertificateStatus.valueOf(description.statusAsString())));
+                    CertificateStatus.valueOf(description.statusAsString()),
+                    description.creationDate() != null ? description.creationDate() : Instant.EPOCH));
         } catch (ResourceNotFoundException absent) {
             return Optional.empty();
         }
