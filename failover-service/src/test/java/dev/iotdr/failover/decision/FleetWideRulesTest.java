@@ -136,26 +136,23 @@ class FleetWideRulesTest {
             assertThat(event.to()).isEqualTo("eu-west-1");
             assertThat(event.dnsInSync()).isEmpty();
         });
-        probes.set(US, true);
-        probes.set(EU, false);
-        ticks(6, us);
-        assertThat(dns.switches()).as("the cool-down held").isEqualTo(1);
+        assertThat(dns.switches()).isEqualTo(1);
     }
 
     @Test
     void aDrillsFailbackSkipsOnlyTheCoolDownNeverTheHealthOfTheRegionItReturnsTo() {
         FailoverCoordinator us = decider(US, TWO, new Fakes.Events());
         ticks(2, us);
-        us.failover(EU, "drill", false, Trigger.DRILL);
+        FailoverEvent over = us.failover(EU, "drill", false, Trigger.DRILL);
 
-        FailoverEvent back = us.failover(US, "drill failback", false, Trigger.DRILL_FAILBACK);
+        FailoverEvent back = us.drillFailback(US, over.generation());
         assertThat(back.forced()).isFalse();
         assertThat(dns.current().orElseThrow().active()).isEqualTo(US);
 
-        us.failover(EU, "second drill", true, Trigger.DRILL); // forced past the cool-down: a new drill
+        FailoverEvent second = us.failover(EU, "second drill", true, Trigger.DRILL); // forced past the cool-down
         probes.set(US, false);
         ticks(3, us);
-        assertThatThrownBy(() -> us.failover(US, "drill failback", false, Trigger.DRILL_FAILBACK))
+        assertThatThrownBy(() -> us.drillFailback(US, second.generation()))
                 .isInstanceOfSatisfying(
                         FailoverCoordinator.FailoverBlocked.class,
                         blocked -> assertThat(blocked.decision().blockedBy()).containsExactly(Rule.TARGET_UNHEALTHY));
@@ -172,6 +169,47 @@ class FleetWideRulesTest {
         assertThat(dns.switches()).isZero();
         ticks(3, eu);
         assertThat(dns.current().orElseThrow().active()).isEqualTo(EU);
+    }
+
+    @Test
+    void aDrillDoesNotFailBackWhenDnsMovedDuringItsAudit() {
+        FailoverCoordinator us = decider(US, TWO, new Fakes.Events());
+        ticks(2, us);
+        FailoverEvent over = us.failover(EU, "drill", false, Trigger.DRILL);
+        us.freeze("incident declared during the drill"); // any change of the state record after the drill's
+
+        assertThatThrownBy(() -> us.drillFailback(US, over.generation()))
+                .isInstanceOfSatisfying(
+                        FailoverCoordinator.FailoverBlocked.class,
+                        blocked -> assertThat(blocked.decision().explanation()).contains("moved during the drill"));
+        assertThat(dns.current().orElseThrow().active()).isEqualTo(EU);
+    }
+
+    @Test
+    void withThreeRegionsTheNextRegionActsWhenTheFirstInPreferenceDoesNotWithinTheGrace() {
+        FailoverCoordinatorTest.MovingClock clock =
+                new FailoverCoordinatorTest.MovingClock(java.time.Instant.parse("2026-11-23T12:00:00Z"));
+        FailoverCoordinator ap = new FailoverCoordinator(
+                AP,
+                THREE,
+                new FailoverRules(Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                new HealthMonitor(THREE, probes, 3, 2, clock),
+                List::of,
+                dns,
+                lag,
+                probes,
+                new Fakes.Events(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                clock);
+        ticks(2, ap);
+        probes.set(US, false);
+        ticks(3, ap); // us-east-1 declared unhealthy; eu-west-1 (healthy, first in preference) never acts
+        clock.advance(FailoverCoordinator.PREFERENCE_GRACE.minusSeconds(1));
+        assertThat(ap.tick()).isEmpty();
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(ap.tick()).hasValueSatisfying(event -> assertThat(event.to()).isEqualTo("ap-southeast-2"));
     }
 
     @Test

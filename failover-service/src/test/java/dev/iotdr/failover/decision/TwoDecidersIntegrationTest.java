@@ -28,10 +28,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 
 /**
- * Deciders as deployed, against the local cloud: one per region, each with its own Route 53 adapter, its
- * own lock (in its own region's lock table) and its own timeline, sharing only Route 53. The active region
- * fails: exactly one failover happens; then the old active region comes back and the new one fails within
- * the cool-down: nobody moves DNS again.
+ * Deciders as deployed, against the local cloud: each region's own lock (in its own region's lock table)
+ * and timeline, each instance its own Route 53 adapter and lock client, sharing only Route 53; eu-west-1 runs
+ * two instances. The active region fails: exactly one failover happens (the two eu-west-1 instances contend
+ * for their region's lock, and the compare-and-swap backs it); then the old active region comes back and the
+ * new one fails within the cool-down: nobody moves DNS again.
  */
 @ExtendWith(LocalCloudExtension.class)
 class TwoDecidersIntegrationTest {
@@ -61,11 +62,16 @@ class TwoDecidersIntegrationTest {
         DnsState before = euDns.current().orElseThrow();
         Fakes.Events usTimeline = new Fakes.Events();
         Fakes.Events euTimeline = new Fakes.Events();
-        List<FailoverCoordinator> deciders =
-                List.of(decider(US, usDns, probes, lag, usTimeline), decider(EU, euDns, probes, lag, euTimeline));
+        // eu-west-1 runs two instances (each its own Route 53 adapter and lock client, one region's lock and
+        // timeline), so "exactly one failover" has two candidates; us-east-1 runs one.
+        List<FailoverCoordinator> deciders = List.of(
+                decider(US, usDns, probes, lag, usTimeline),
+                decider(EU, euDns, probes, lag, euTimeline),
+                decider(EU, dns(clients, EU), probes, lag, euTimeline));
         List<DynamoLeadership> leaders = List.of(
                 new DynamoLeadership(clients.dynamoDb(US), "two-deciders-lock", "decider-us", 3),
-                new DynamoLeadership(clients.dynamoDb(EU), "two-deciders-lock", "decider-eu", 3));
+                new DynamoLeadership(clients.dynamoDb(EU), "two-deciders-lock", "decider-eu-a", 3),
+                new DynamoLeadership(clients.dynamoDb(EU), "two-deciders-lock", "decider-eu-b", 3));
         try {
             for (FailoverCoordinator decider : deciders) {
                 decider.tick();
@@ -90,6 +96,7 @@ class TwoDecidersIntegrationTest {
             assertThat(after.generation()).isEqualTo(2);
             assertThat(after.switchedAt()).isPresent();
             assertThat(usDns.resolveApi()).contains(EU);
+            assertThat(bothEuLeading(leaders)).isFalse();
             assertThat(deciders.get(0).lastDecision()).hasValueSatisfying(decision -> assertThat(decision.blockedBy())
                     .containsExactly(dev.iotdr.failover.decision.domain.Rule.COOLDOWN));
             // A view taken before the switch is refused (the adapter compares before it writes).
@@ -99,6 +106,10 @@ class TwoDecidersIntegrationTest {
                 leader.close();
             }
         }
+    }
+
+    private static boolean bothEuLeading(List<DynamoLeadership> leaders) {
+        return leaders.get(1).isLeader() && leaders.get(2).isLeader();
     }
 
     /** Each region's decider loop, ticking while it holds its region's lock, as the service runs it. */

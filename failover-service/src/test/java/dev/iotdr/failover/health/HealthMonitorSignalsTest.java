@@ -57,12 +57,30 @@ class HealthMonitorSignalsTest {
     }
 
     @Test
-    void aFreshAlarmCountsAsAnObservation() {
+    void anAlarmCountsAsAFailureThoughItIsOlderThanTheLatestProbe() {
         Fakes.Probes probes = new Fakes.Probes();
         HealthMonitor monitor =
                 new HealthMonitor(RegionTopology.of(US, EU), probes, 1, 1, Clock.fixed(T0, ZoneOffset.UTC));
-        monitor.probeAll();
-        monitor.accept(List.of(new HealthSignal(US, false, T0.plusSeconds(1), "route53 health check ALARM")));
+        monitor.probeAll(); // at T0, fine
+        // Route 53's check went to ALARM 3 s before that probe; its message arrives only now.
+        monitor.accept(List.of(new HealthSignal(US, false, T0.minusSeconds(3), "route53 health check ALARM")));
         assertThat(monitor.snapshot().get(US).unhealthy()).isTrue();
+    }
+
+    @Test
+    void anOkAlarmWhileProbesFailIsIgnoredAndSignalsOutOfOrderToo() {
+        Fakes.Probes probes = new Fakes.Probes();
+        HealthMonitor monitor =
+                new HealthMonitor(RegionTopology.of(US, EU), probes, 2, 1, Clock.fixed(T0, ZoneOffset.UTC));
+        probes.set(US, false);
+        monitor.probeAll(); // one failure
+        monitor.accept(List.of(new HealthSignal(US, true, T0.plusSeconds(1), "route53 health check OK")));
+        assertThat(monitor.snapshot().get(US).consecutiveFailures()).isEqualTo(1);
+        monitor.accept(List.of(
+                new HealthSignal(US, false, T0.plusSeconds(5), "route53 health check ALARM"),
+                new HealthSignal(US, false, T0.plusSeconds(4), "route53 health check ALARM (late copy)")));
+        assertThat(monitor.snapshot().get(US).consecutiveFailures())
+                .as("the out-of-order copy is not counted twice")
+                .isEqualTo(2);
     }
 }

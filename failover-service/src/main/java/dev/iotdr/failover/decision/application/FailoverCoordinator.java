@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class FailoverCoordinator {
     private static final Logger log = LoggerFactory.getLogger(FailoverCoordinator.class);
 
+    /** How long the region first in preference has to act before the next healthy one may. */
+    public static final Duration PREFERENCE_GRACE = Duration.ofSeconds(30);
+
     private final Region self;
     private final RegionTopology topology;
     private final FailoverRules rules;
@@ -88,8 +91,13 @@ public final class FailoverCoordinator {
                 .findFirst();
         if (nextInPreference.isPresent() && !nextInPreference.get().equals(self)) {
             // With three or more regions only the healthy region first in preference promotes itself, so
-            // deciders do not race for DNS and the fleet goes where the operators said it should.
-            return Optional.empty();
+            // deciders do not race for DNS and the fleet goes where the operators said it should; unless it
+            // has not acted within the grace (its decider down, or its own rules blocking it): then any
+            // healthy region may, still through every rule and the compare-and-swap.
+            Instant declared = health.get(state.active()).declaredUnhealthyAt().orElse(clock.instant());
+            if (clock.instant().isBefore(declared.plus(PREFERENCE_GRACE))) {
+                return Optional.empty();
+            }
         }
         if (!monitor.seenHealthy(state.active()) && clock.instant().isBefore(startedAt.plus(warmUp))) {
             // A region this decider has never seen healthy may still be starting: not a failure yet. After
@@ -124,6 +132,25 @@ public final class FailoverCoordinator {
         return execute(state, decision, trigger, reason == null ? trigger.name().toLowerCase() : reason)
                 .orElseThrow(() -> new FailoverBlocked(new Decision(
                         target, false, java.util.List.of(), force, "another decider changed DNS first; look again")));
+    }
+
+    /**
+     * A drill's way back to {@code target}: every rule but the cool-down, and only while DNS is still where
+     * the drill's own failover put it (generation {@code drillGeneration}); if anyone moved DNS since, the
+     * cool-down of that switch holds and the drill does not fail back.
+     */
+    public FailoverEvent drillFailback(Region target, long drillGeneration) {
+        DnsState state = dns.current().orElseThrow(() -> new IllegalStateException("no failover records"));
+        if (state.generation() != drillGeneration) {
+            throw new FailoverBlocked(new Decision(
+                    target,
+                    false,
+                    java.util.List.of(dev.iotdr.failover.decision.domain.Rule.COOLDOWN),
+                    false,
+                    "DNS moved during the drill (generation " + state.generation() + ", the drill's was "
+                            + drillGeneration + "); its cool-down holds"));
+        }
+        return failover(target, "drill failback", false, Trigger.DRILL_FAILBACK);
     }
 
     /** Back to the topology's primary, through the same rules. */

@@ -19,7 +19,8 @@ public final class HealthMonitor {
     private final Clock clock;
     private final Map<Region, RegionHealth> health = new ConcurrentHashMap<>();
     private final java.util.Set<Region> seenHealthy = ConcurrentHashMap.newKeySet();
-    private final Map<Region, java.time.Instant> lastObserved = new ConcurrentHashMap<>();
+    private final Map<Region, Boolean> lastProbeOk = new ConcurrentHashMap<>();
+    private final Map<Region, java.time.Instant> lastSignalAt = new ConcurrentHashMap<>();
 
     public HealthMonitor(
             RegionTopology topology, RegionProbe probe, int failuresToTrip, int successesToRecover, Clock clock) {
@@ -46,7 +47,7 @@ public final class HealthMonitor {
                 ProbeResult observed = outcome;
                 java.time.Instant at = clock.instant();
                 RegionHealth next = health.compute(region, (r, current) -> {
-                    lastObserved.merge(r, at, (a, b) -> a.isAfter(b) ? a : b);
+                    lastProbeOk.put(r, observed.ok());
                     return current.observe(observed.ok(), at, observed.detail());
                 });
                 if (next.healthy()) {
@@ -57,18 +58,22 @@ public final class HealthMonitor {
     }
 
     /**
-     * Takes Route 53 health signals. A signal stamped before this monitor's latest observation of its region
-     * is old news (an alarm delivered late) and is ignored: it must neither reset a run of failed probes nor
-     * break a run of good ones.
+     * Takes Route 53 health signals, each at its own time (the alarm's state change, not its arrival, so
+     * it is always somewhat older than the latest probe). A signal older than the region's previous signal
+     * arrived out of order and is ignored; an OK signal never breaks a run of failed probes (only probes
+     * bring a region back), while an ALARM counts as a failure whenever it comes.
      */
     public void accept(List<HealthSignal> signals) {
         for (HealthSignal signal : signals) {
             health.computeIfPresent(signal.region(), (r, current) -> {
-                java.time.Instant latest = lastObserved.get(r);
-                if (latest != null && signal.at().isBefore(latest)) {
+                java.time.Instant previous = lastSignalAt.get(r);
+                if (previous != null && signal.at().isBefore(previous)) {
                     return current;
                 }
-                lastObserved.put(r, signal.at());
+                lastSignalAt.put(r, signal.at());
+                if (signal.ok() && Boolean.FALSE.equals(lastProbeOk.get(r))) {
+                    return current;
+                }
                 return current.observe(signal.ok(), signal.at(), signal.detail());
             });
         }

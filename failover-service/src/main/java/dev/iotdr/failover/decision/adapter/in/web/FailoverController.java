@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -151,7 +152,13 @@ class FailoverController {
                 ? Region.of(request.targetRegion())
                 : region.regionTopology().others(active).getFirst();
         FailoverEvent over = coordinator.failover(target, "drill", false, Trigger.DRILL);
-        Audit audit = replication.audit(target);
+        Audit audit;
+        try {
+            audit = replication.audit(target);
+        } catch (RuntimeException unreadable) {
+            // whatever the audit did, the drill still fails back and reports
+            audit = new Audit(Optional.empty(), "UNAVAILABLE", Duration.ZERO, Optional.empty());
+        }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("target", target.code());
         report.put("devicesNotConnectReady", audit.drift().orElse(null));
@@ -159,7 +166,7 @@ class FailoverController {
         report.put("failover", view(over));
         FailoverEvent back = null;
         try {
-            back = coordinator.failover(active, "drill failback", false, Trigger.DRILL_FAILBACK);
+            back = coordinator.drillFailback(active, over.generation());
             report.put("failback", view(back));
         } catch (FailoverCoordinator.FailoverBlocked blocked) {
             report.put("failback", null);
@@ -168,6 +175,11 @@ class FailoverController {
                     Map.of(
                             "blockedBy", blocked.decision().blockedBy(),
                             "explanation", blocked.decision().explanation()));
+        } catch (RuntimeException failed) {
+            report.put("failback", null);
+            report.put(
+                    "failbackBlocked",
+                    Map.of("blockedBy", List.of(), "explanation", "the failback failed: " + failed.getMessage()));
         }
         report.put(
                 "passed",

@@ -74,17 +74,23 @@ final class HttpReplicationLag implements ReplicationLag {
         if (started.isEmpty()) {
             return new Audit(Optional.empty(), "UNAVAILABLE", since(began), Optional.empty());
         }
-        String job = started.get().get("id").asString();
+        String job = started.get().path("id").asString("");
+        if (job.isEmpty()) {
+            return new Audit(Optional.empty(), "UNAVAILABLE", since(began), Optional.empty());
+        }
         long deadline = began + auditWithin.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<JsonNode> seen = call(region, "GET", "/v1/replication/jobs/" + job, null);
-            String state = seen.map(answer -> answer.get("state").asString()).orElse("RUNNING");
+            String state =
+                    seen.map(answer -> answer.path("state").asString("RUNNING")).orElse("RUNNING");
             if (!"RUNNING".equals(state)) {
-                Optional<Integer> drift = "SUCCEEDED".equals(state)
-                        ? Optional.of(
-                                (int) seen.get().get("counts").get("drift").asLong())
-                        : Optional.empty();
-                return new Audit(Optional.of(job), state, since(began), drift);
+                JsonNode drift = seen.get().path("counts").path("drift");
+                Optional<Integer> counted =
+                        "SUCCEEDED".equals(state) && drift.isNumber() ? Optional.of(drift.asInt()) : Optional.empty();
+                if ("SUCCEEDED".equals(state) && counted.isEmpty()) {
+                    state = "UNAVAILABLE"; // an answer we cannot read: unknown, never "no drift"
+                }
+                return new Audit(Optional.of(job), state, since(began), counted);
             }
             try {
                 Thread.sleep(500);

@@ -124,10 +124,10 @@ public final class Route53Dns implements DnsControl {
         if (!topology.contains(target)) {
             throw new IllegalArgumentException(target + " is not one of " + topology.regions());
         }
-        verifyCurrent(expected);
+        ResourceRecordSet read = verifyCurrent(expected);
         Instant submitted = clock.instant();
         DnsState next = expected.switchedTo(target, submitted);
-        List<Change> changes = new ArrayList<>(stateChanges(expected, next));
+        List<Change> changes = new ArrayList<>(stateChanges(read, next));
         Region secondary = secondaryFor(target);
         for (String name : List.of(domain.apiEndpoint(), domain.iotEndpoint())) {
             Map<String, ResourceRecordSet> existing = new HashMap<>();
@@ -168,25 +168,40 @@ public final class Route53Dns implements DnsControl {
                 throw new IllegalArgumentException("a freeze reason must be 1 to " + MAX_FREEZE_REASON + " characters");
             }
         });
-        verifyCurrent(expected);
+        ResourceRecordSet read = verifyCurrent(expected);
         DnsState next = expected.withFreeze(reason);
         try {
-            awaitInSync(submit(stateChanges(expected, next)));
+            // No wait for INSYNC: the change batch is applied (or refused) as one, and deciders read the
+            // records through the API, which shows it at once; waiting would hold the lock for a minute.
+            submit(stateChanges(read, next));
         } catch (InvalidChangeBatchException lost) {
             throw new StaleDnsState("Route 53 refused the change batch: " + lost.getMessage());
         }
         return next;
     }
 
-    private void verifyCurrent(DnsState expected) {
-        DnsState seen = current().orElseThrow(() -> new StaleDnsState("no failover records exist"));
+    /**
+     * The state record exactly as Route 53 holds it (value and TTL), if it holds {@code expected}: the
+     * compare-and-swap deletes that exact record, so a TTL changed in the settings or a record written by
+     * hand in another form never makes a DELETE mismatch forever.
+     */
+    private ResourceRecordSet verifyCurrent(DnsState expected) {
+        ResourceRecordSet read =
+                find(stateName(), RRType.TXT, null).orElseThrow(() -> new StaleDnsState("no failover records exist"));
+        DnsState seen = parse(read.resourceRecords().getFirst().value());
         if (!seen.equals(expected)) {
             throw new StaleDnsState("DNS holds " + seen + ", not " + expected);
         }
+        return read;
     }
 
-    private List<Change> stateChanges(DnsState expected, DnsState next) {
-        return List.of(txt(ChangeAction.DELETE, expected), txt(ChangeAction.CREATE, next));
+    private List<Change> stateChanges(ResourceRecordSet read, DnsState next) {
+        return List.of(
+                Change.builder()
+                        .action(ChangeAction.DELETE)
+                        .resourceRecordSet(read)
+                        .build(),
+                txt(ChangeAction.CREATE, next));
     }
 
     /** The region that gets the SECONDARY records while {@code active} is PRIMARY: next in preference. */
@@ -278,6 +293,10 @@ public final class Route53Dns implements DnsControl {
         return value.toString();
     }
 
+    /**
+     * Reads the state record's value. Lenient in form (quoted or not, fields after the known ones ignored),
+     * strict in content: a value without an active region and a generation is refused loudly.
+     */
     static DnsState parse(String value) {
         List<String> strings = new ArrayList<>();
         Matcher quoted = QUOTED.matcher(value);
@@ -288,7 +307,7 @@ public final class Route53Dns implements DnsControl {
             strings.add(value); // an unquoted single string
         }
         Matcher matcher = STATE.matcher(strings.getFirst());
-        if (!matcher.matches()) {
+        if (!matcher.lookingAt()) {
             throw new IllegalStateException("unreadable failover state record: " + value);
         }
         Optional<Instant> switched =
