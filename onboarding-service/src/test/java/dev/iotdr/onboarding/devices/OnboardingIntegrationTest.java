@@ -607,12 +607,13 @@ class OnboardingIntegrationTest {
     void aDecommissionRacingAnAttachStillSucceedsAndLeavesNoCertificateActive() {
         String device = newDeviceId();
         JsonNode onboarded = json(api.onboard(newKey(), onboardBody(device)));
-        String[] raced = new String[1];
-        // Replication attaches a certificate to the thing just as the decommission deletes it.
+        String certificateId = onboarded.get("certificateId").asString();
+        String certificateArn = onboarded.get("certificateArn").asString();
+        // Replication, applying the device's record, (re)activates and attaches its certificate just as the
+        // decommission deletes the thing.
         faults.onceBefore("deleteThing", () -> {
-            var certificate = iot.createKeysAndCertificate(r -> r.setAsActive(true));
-            raced[0] = certificate.certificateId();
-            iot.attachThingPrincipal(r -> r.thingName(device).principal(certificate.certificateArn()));
+            iot.updateCertificate(r -> r.certificateId(certificateId).newStatus(CertificateStatus.ACTIVE));
+            iot.attachThingPrincipal(r -> r.thingName(device).principal(certificateArn));
         });
 
         HttpResponse<String> response = api.send("DELETE", "/v1/devices/" + device, write(), null, null);
@@ -620,8 +621,73 @@ class OnboardingIntegrationTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response).get("status").asString()).isEqualTo("DECOMMISSIONED");
         assertThat(thingExists(device)).isFalse();
-        assertThat(certificateStatus(onboarded.get("certificateId").asString())).isEqualTo(CertificateStatus.INACTIVE);
-        assertThat(certificateStatus(raced[0])).isEqualTo(CertificateStatus.INACTIVE);
+        assertThat(certificateStatus(certificateId)).isEqualTo(CertificateStatus.INACTIVE);
+    }
+
+    @Test
+    void aReOnboardingDuringADecommissionKeepsItsThingAndCertificate() {
+        String device = newDeviceId();
+        api.onboard(newKey(), onboardBody(device));
+        JsonNode[] again = new JsonNode[1];
+        // The tombstone frees the id at once: a new onboarding completes while the decommission cleans up.
+        faults.onceBefore("deleteThing", () -> again[0] = json(api.onboard(newKey(), onboardBody(device))));
+
+        HttpResponse<String> response = api.send("DELETE", "/v1/devices/" + device, write(), null, null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(again[0].get("version").asLong()).isEqualTo(3);
+        assertConnectReady(
+                device,
+                again[0].get("certificateId").asString(),
+                again[0].get("certificateArn").asString());
+    }
+
+    @Test
+    void aWorkingAttemptRenewsItsLeaseSoARetryWaitsInsteadOfTakingOver() throws Exception {
+        String device = newDeviceId();
+        String key = newKey();
+        FaultInjection.Pause first = faults.pauseBefore("attachThingPrincipal");
+        CompletableFuture<HttpResponse<String>> working =
+                CompletableFuture.supplyAsync(() -> api.onboard(key, onboardBody(device)));
+        first.awaitReached();
+        clock.advance(Duration.ofSeconds(20)); // a slow call: past a third of the 30 s lease
+        FaultInjection.Pause second = faults.pauseBefore("addThingToGroup");
+        first.resume();
+        second.awaitReached(); // it renewed its lease before this step
+        clock.advance(Duration.ofSeconds(20)); // 40 s after it started: past the lease it started with
+
+        HttpResponse<String> retry = api.onboard(key, onboardBody(device));
+        second.resume();
+        HttpResponse<String> done = working.get(2, TimeUnit.MINUTES);
+
+        assertProblem(retry, 409, "request-in-progress");
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(201);
+        JsonNode body = json(done);
+        assertConnectReady(
+                device,
+                body.get("certificateId").asString(),
+                body.get("certificateArn").asString());
+    }
+
+    @Test
+    void aDeviceDecommissionedElsewhereButNotYetHereIsRefusedUntilReplicationBringsIt() {
+        String device = newDeviceId();
+        api.onboard(newKey(), onboardBody(device));
+        DeviceRecord live = record(device).orElseThrow();
+        assertThat(api.send("DELETE", "/v1/devices/" + device, write(), null, null)
+                        .statusCode())
+                .isEqualTo(200); // here: tombstone v2
+        // eu-west-1 meanwhile holds a later history (rotated at v2, decommissioned at v3) not replicated yet.
+        DeviceRecord later = live.withRotatedCertificate(rivalRecord(device, EU).certificate(), EU, Instant.now())
+                .decommissioned(EU, Instant.now());
+        putRecordIn(EU, later);
+
+        HttpResponse<String> response = api.onboard(newKey(), onboardBody(device));
+
+        assertProblem(response, 409, "device-exists");
+        assertThat(json(response).get("detail").asString()).contains("decommissioned in eu-west-1");
+        assertThat(record(device).orElseThrow().version()).isEqualTo(2);
+        assertThat(thingExists(device)).isFalse();
     }
 
     @Test

@@ -81,7 +81,11 @@ public final class AbandonedSagaSweep implements RecoverAbandonedRequests {
                             compensation.refuse(attempt, lost.getMessage());
                         }
                     } else {
-                        rotation.finishCommitted(attempt);
+                        try {
+                            rotation.finishCommitted(attempt, true);
+                        } catch (Problems.DeviceStateConflict withdrawn) {
+                            log.info("{}", withdrawn.getMessage());
+                        }
                     }
                 } else {
                     compensation.undo(attempt);

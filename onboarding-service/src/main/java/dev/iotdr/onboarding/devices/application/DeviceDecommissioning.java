@@ -13,6 +13,9 @@ import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.ThingName;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,37 +59,63 @@ public final class DeviceDecommissioning implements DecommissionDevice {
     }
 
     /**
-     * Deactivates and detaches every certificate on the thing (not only the record's: replication may be
-     * attaching one at this moment), then deletes the thing. IoT refuses to delete a thing that a principal
-     * was attached to meanwhile; then this repeats with a short backoff, and if the race outlasts it the
+     * Deactivates and detaches every certificate on the thing that a version of this device up to the
+     * tombstone named (replication may be attaching one of them at this moment), then deletes the thing. IoT
+     * refuses to delete a thing that got a certificate attached meanwhile; then this looks again with a short
+     * backoff. A certificate no version up to the tombstone named belongs to a new onboarding of the device
+     * (the tombstone frees the id at once): then the thing is that onboarding's and is left to it, as it is
+     * when a newer record than the tombstone appears. If the race with replication outlasts the rounds the
      * caller is told the truth: the tombstone is written, the registry here is still catching up.
      */
     private void removeFromRegistry(DeviceRecord tombstone) {
         ThingName thing = tombstone.thingName();
+        Set<CertificateId> named = new HashSet<>();
+        named.add(tombstone.certificate().id());
+        tombstone.retiredCertificates().forEach(retired -> named.add(retired.id()));
         Duration backoff = FIRST_BACKOFF;
         for (int round = 1; round <= REGISTRY_ROUNDS; round++) {
-            java.util.Set<String> principals = new java.util.LinkedHashSet<>(registry.principalsOf(thing));
+            if (movedOn(tombstone)) {
+                return;
+            }
+            Set<String> principals = new LinkedHashSet<>(registry.principalsOf(thing));
             principals.add(tombstone.certificate().arnIn(settings.region()));
+            boolean someoneElses = false;
             for (String arn : principals) {
-                registry.setCertificateStatus(
-                        CertificateId.of(arn.substring(arn.lastIndexOf('/') + 1)), CertificateStatus.INACTIVE);
+                CertificateId id = CertificateId.of(arn.substring(arn.lastIndexOf('/') + 1));
+                if (!named.contains(id)) {
+                    someoneElses = true;
+                    continue;
+                }
+                registry.setCertificateStatus(id, CertificateStatus.INACTIVE);
                 registry.detachThingPrincipal(thing, arn);
                 registry.detachPolicy(settings.devicePolicy(), arn);
+            }
+            if (someoneElses) {
+                log.info("thing {} carries a certificate of a new onboarding; it stays", thing);
+                return;
             }
             try {
                 registry.deleteThing(thing);
                 return;
             } catch (ThingInUseException attachedMeanwhile) {
-                log.info("thing {} had a certificate attached while it was removed (round {}); again", thing, round);
+                log.info("thing {} had a certificate attached while it was removed (round {})", thing, round);
             }
-            sleep(backoff);
-            backoff = backoff.multipliedBy(2);
+            if (round < REGISTRY_ROUNDS) {
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2);
+            }
         }
         throw new DecommissionInProgress(
                 "device " + tombstone.deviceId() + " is decommissioned (tombstone version " + tombstone.version()
                         + "), but this region's registry is still being changed by replication; repeat the DELETE"
                         + " to finish",
                 Duration.ofSeconds(1));
+    }
+
+    private boolean movedOn(DeviceRecord tombstone) {
+        return records.find(tombstone.deviceId())
+                .filter(current -> current.version() > tombstone.version())
+                .isPresent();
     }
 
     private static void sleep(Duration backoff) {

@@ -120,6 +120,7 @@ public final class OnboardingSaga implements OnboardDevice {
                         + (current == null ? "" : " in " + current.originRegion())
                         + "; this request's certificate was withdrawn");
             }
+            settleWithRivals(current);
         }
         DeviceCertificate certificate = attempt.saga().certificate().orElseThrow();
         attempt.hold();
@@ -137,7 +138,8 @@ public final class OnboardingSaga implements OnboardDevice {
             DeviceRecord record = existing.get();
             if (attempt.saga().wrote(record)) {
                 attempt.save(attempt.saga().committedAt(record.version()));
-                return; // an earlier attempt wrote the record and stopped before saying so
+                settleWithRivals(record); // an earlier attempt wrote the record and stopped before saying so
+                return;
             }
             if (!record.isTombstone()) {
                 throw new DeviceAlreadyRegistered("device " + device + " is already registered (version "
@@ -149,16 +151,7 @@ public final class OnboardingSaga implements OnboardDevice {
         // 2. The claim, over that generation: a decommission anywhere since supersedes older claims.
         claim(attempt, device, command.key(), tombstoneVersion);
 
-        // 3. Not live in another region already (replication may not have brought its record yet).
-        elsewhere.live(device).values().stream()
-                .filter(rival -> rival.version() > generationOf(existing))
-                .findFirst()
-                .ifPresent(rival -> {
-                    throw new DeviceAlreadyRegistered("device " + device + " is already registered in "
-                            + rival.originRegion() + " (version " + rival.version() + ")");
-                });
-
-        // 4. What the device needs in IoT; the certificate stays INACTIVE until the record names it.
+        // 3. What the device needs in IoT; the certificate stays INACTIVE until the record names it.
         registry.ensureThingGroup(command.thingGroup());
         DeviceCertificate certificate = issuance.issueOnce(attempt, csrKey, command.csrPem());
         attempt.hold();
@@ -175,6 +168,20 @@ public final class OnboardingSaga implements OnboardDevice {
         attempt.hold();
         registry.addThingToGroup(thing, command.thingGroup());
 
+        // 4. Not changed in another region in a way replication has not brought here yet: checked right
+        // before the commit, so that the window in which two regions both commit is one local write.
+        attempt.fence();
+        for (DeviceRecord other : elsewhere.find(device).values()) {
+            if (other.version() > tombstoneVersion) {
+                throw new DeviceAlreadyRegistered(
+                        other.isTombstone()
+                                ? "device " + device + " was decommissioned in " + other.originRegion() + " (version "
+                                        + other.version() + ") and that has not reached this region yet; retry shortly"
+                                : "device " + device + " is already registered in " + other.originRegion()
+                                        + " (version " + other.version() + ")");
+            }
+        }
+
         // 5. The commit: the record, conditional on the device state seen in step 1.
         Instant now = clock.instant();
         DeviceRecord record = new DeviceRecord(
@@ -190,7 +197,6 @@ public final class OnboardingSaga implements OnboardDevice {
                 settings.region(),
                 now,
                 now);
-        attempt.fence();
         attempt.recordWriteSent = true;
         try {
             records.insert(record, tombstoneVersion);
@@ -213,8 +219,10 @@ public final class OnboardingSaga implements OnboardDevice {
 
     private void settleWithRivals(DeviceRecord ours) {
         DeviceRecord winner = ours;
-        for (DeviceRecord rival : elsewhere.live(ours.deviceId()).values()) {
-            if (rival.version() >= ours.version() && DeviceRecord.PRECEDENCE.compare(rival, winner) > 0) {
+        for (DeviceRecord rival : elsewhere.find(ours.deviceId()).values()) {
+            if (!rival.isTombstone()
+                    && rival.version() >= ours.version()
+                    && DeviceRecord.PRECEDENCE.compare(rival, winner) > 0) {
                 winner = rival;
             }
         }
@@ -228,10 +236,6 @@ public final class OnboardingSaga implements OnboardDevice {
         }
         throw new DeviceAlreadyRegistered("device " + ours.deviceId() + " was registered concurrently in "
                 + winner.originRegion() + ", whose registration wins; this request's certificate was withdrawn");
-    }
-
-    private static long generationOf(Optional<DeviceRecord> existing) {
-        return existing.map(DeviceRecord::version).orElse(0L);
     }
 
     private void claim(SagaAttempt attempt, DeviceId device, IdempotencyKey key, long generation) {

@@ -12,6 +12,6 @@ import java.util.Map;
  * ranks first ({@link DeviceRecord#PRECEDENCE}) and retires the other certificate everywhere.
  */
 public interface RecordsElsewhere {
-    /** Live (not decommissioned) records of the device in the regions that answered. */
-    Map<Region, DeviceRecord> live(DeviceId device);
+    /** The device's records (live or tombstones) in the regions that answered and hold one. */
+    Map<Region, DeviceRecord> find(DeviceId device);
 }

@@ -67,10 +67,11 @@ public final class RotationSaga implements RotateCertificate {
             return answers.replay(attempt.saga());
         }
         try {
-            if (attempt.saga().status() == Status.IN_PROGRESS) {
+            boolean resumed = attempt.saga().status() != Status.IN_PROGRESS;
+            if (!resumed) {
                 replaceCertificate(attempt, command, csrKey);
             }
-            finishCommitted(attempt);
+            finishCommitted(attempt, resumed);
             return answers.fresh(attempt);
         } catch (SagaTakenOver overtaken) {
             throw new RequestInProgress(
@@ -83,8 +84,22 @@ public final class RotationSaga implements RotateCertificate {
         }
     }
 
-    /** After the record is written: the new certificate works, the old one stops. Idempotent. */
-    void finishCommitted(SagaAttempt attempt) {
+    /**
+     * After the record is written: the new certificate works, the old one stops. Idempotent. A resumed saga
+     * first checks that the record still names its certificate: if the device changed since (decommissioned,
+     * or rotated again), the certificate is withdrawn instead of activated.
+     */
+    void finishCommitted(SagaAttempt attempt, boolean verify) {
+        if (verify) {
+            DeviceId device = attempt.saga().deviceId();
+            boolean stillOurs =
+                    records.find(device).filter(attempt.saga()::wrote).isPresent();
+            if (!stillOurs) {
+                compensation.undo(attempt);
+                throw new DeviceStateConflict("device " + device
+                        + " changed after this rotation was recorded; its certificate was withdrawn");
+            }
+        }
         ProvisioningRequest saga = attempt.saga();
         attempt.hold();
         registry.setCertificateStatus(saga.certificate().orElseThrow().id(), CertificateStatus.ACTIVE);

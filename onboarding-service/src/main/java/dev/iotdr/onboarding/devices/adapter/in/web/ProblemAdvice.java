@@ -20,7 +20,7 @@ class ProblemAdvice extends ProblemAnswers {
             return "nothing was lost, retry with the same Idempotency-Key";
         }
         if ("DELETE".equals(request.getMethod())) {
-            return "repeating the DELETE is safe: it finishes what this one started";
+            return "repeating the DELETE finishes what this one started (it decommissions the device as it is then)";
         }
         return super.retryAdvice(request);
     }

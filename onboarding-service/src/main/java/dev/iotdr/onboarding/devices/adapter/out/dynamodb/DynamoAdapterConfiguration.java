@@ -46,7 +46,7 @@ public class DynamoAdapterConfiguration {
         return new DynamoRecordsElsewhere(
                 clients,
                 region.regionTopology().others(region.self()),
-                new GuardedAwsCalls(remote, meters),
+                each -> new GuardedAwsCalls(remote, meters),
                 onboarding.deviceTable(),
                 meters);
     }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link RecordsElsewhere} by a consistent GetItem on each other region's device table, through a call guard
- * of its own (one attempt, short waits), so that an outage elsewhere neither slows onboarding here much nor
- * opens this region's own circuit breaker. Each read is counted by outcome
+ * per region (one attempt, short waits), so that an outage elsewhere neither slows onboarding here much nor
+ * opens this region's own circuit breaker or another healthy region's. Each read is counted by outcome
  * ({@code iotdr_onboarding_rival_checks_total{region,outcome}}).
  */
 final class DynamoRecordsElsewhere implements RecordsElsewhere {
@@ -26,31 +26,32 @@ final class DynamoRecordsElsewhere implements RecordsElsewhere {
 
     private final RegionalAwsClients clients;
     private final List<Region> others;
-    private final GuardedAwsCalls remoteCalls;
+    private final Map<Region, GuardedAwsCalls> remoteCalls = new LinkedHashMap<>();
     private final String table;
     private final MeterRegistry meters;
 
     DynamoRecordsElsewhere(
             RegionalAwsClients clients,
             List<Region> others,
-            GuardedAwsCalls remoteCalls,
+            java.util.function.Function<Region, GuardedAwsCalls> remoteCalls,
             String table,
             MeterRegistry meters) {
         this.clients = clients;
         this.others = List.copyOf(others);
-        this.remoteCalls = remoteCalls;
+        others.forEach(region -> this.remoteCalls.put(region, remoteCalls.apply(region)));
         this.table = table;
         this.meters = meters;
     }
 
     @Override
-    public Map<Region, DeviceRecord> live(DeviceId device) {
+    public Map<Region, DeviceRecord> find(DeviceId device) {
         Map<Region, DeviceRecord> found = new LinkedHashMap<>();
         for (Region region : others) {
             String outcome;
             try {
-                Optional<DeviceRecord> record = DeviceItems.find(clients.dynamoDb(region), remoteCalls, table, device);
-                record.filter(r -> !r.isTombstone()).ifPresent(r -> found.put(region, r));
+                Optional<DeviceRecord> record =
+                        DeviceItems.find(clients.dynamoDb(region), remoteCalls.get(region), table, device);
+                record.ifPresent(r -> found.put(region, r));
                 outcome = record.isPresent() ? "found" : "absent";
             } catch (RuntimeException unreachable) {
                 log.info(
