@@ -52,6 +52,9 @@ final class LocalStack implements AutoCloseable {
                             "--iotdr.failover.ttl=5s")));
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+    /** After the services are ready: DNS records created and two probes of every region, a few seconds. */
+    private static final Duration DECIDERS_READY_WITHIN = Duration.ofSeconds(45);
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final LocalCloud cloud;
@@ -95,7 +98,7 @@ final class LocalStack implements AutoCloseable {
      */
     void startServices() {
         inParallel(cloud.regions(), this::startServices);
-        awaitDeciders(READY_WITHIN);
+        awaitDeciders(DECIDERS_READY_WITHIN);
     }
 
     /** Waits until every failover service reports an active region and every region healthy. */
