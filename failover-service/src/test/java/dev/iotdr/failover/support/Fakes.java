@@ -78,6 +78,14 @@ public final class Fakes {
         }
 
         @Override
+        public synchronized DnsState reconcile(DnsState expected) {
+            if (!expected.equals(state)) {
+                throw new StaleDnsState("DNS holds " + state + ", not " + expected);
+            }
+            return state;
+        }
+
+        @Override
         public synchronized Optional<Region> resolveApi() {
             return Optional.ofNullable(state).map(DnsState::active);
         }

@@ -28,6 +28,15 @@ public interface DnsControl {
      */
     DnsState setFreeze(DnsState expected, Optional<String> reason);
 
+    /**
+     * Brings the records to the shape the current state needs (records made by an earlier version may carry
+     * health checks or a SECONDARY per region), fenced like a switch.
+     *
+     * @return the state after: {@code expected} if nothing changed, else its next generation
+     * @throws StaleDnsState if DNS is not {@code expected}
+     */
+    DnsState reconcile(DnsState expected);
+
     /** The region whose target the custom {@code api.} name answers with now. */
     Optional<Region> resolveApi();
 }

@@ -44,6 +44,7 @@ public final class FailoverCoordinator {
     private final Instant startedAt;
     private final Clock clock;
     private final AtomicReference<Decision> lastDecision = new AtomicReference<>();
+    private volatile boolean reconciled;
 
     public FailoverCoordinator(
             Region self,
@@ -82,6 +83,14 @@ public final class FailoverCoordinator {
             return Optional.empty(); // only the primary's decider creates the records, so two never race to
         }
         DnsState state = current.orElseGet(() -> dns.initialize(topology.primary()));
+        if (!reconciled) {
+            try {
+                state = dns.reconcile(state);
+                reconciled = true;
+            } catch (StaleDnsState moved) {
+                return Optional.empty(); // DNS changed while this decider looked: look again next tick
+            }
+        }
         Map<Region, RegionHealth> health = monitor.snapshot();
         if (state.active().equals(self) || !health.get(state.active()).unhealthy()) {
             return Optional.empty();

@@ -128,6 +128,53 @@ public final class Route53Dns implements DnsControl {
         Instant submitted = clock.instant();
         DnsState next = expected.switchedTo(target, submitted);
         List<Change> changes = new ArrayList<>(stateChanges(read, next));
+        changes.addAll(recordChanges(target, false));
+        String changeId;
+        try {
+            changeId = submit(changes);
+        } catch (InvalidChangeBatchException lost) {
+            throw new StaleDnsState("Route 53 refused the change batch: " + lost.getMessage());
+        }
+        return new DnsChange(next, submitted, awaitInSync(changeId));
+    }
+
+    /**
+     * Brings the records to the shape this design needs for the current state (one PRIMARY and one
+     * SECONDARY per name, no health check on any), fenced by the state record like a switch (the next
+     * generation, same active region, same switch time): records made by an earlier version carried health
+     * checks, with which Route 53 would move the names on its own.
+     *
+     * @return the state after: {@code expected} if nothing had to change, else its next generation
+     * @throws StaleDnsState if DNS is not {@code expected}
+     */
+    @Override
+    public synchronized DnsState reconcile(DnsState expected) {
+        ResourceRecordSet read = verifyCurrent(expected);
+        List<Change> records = recordChanges(expected.active(), true);
+        if (records.isEmpty()) {
+            return expected;
+        }
+        DnsState next =
+                new DnsState(expected.active(), expected.generation() + 1, expected.switchedAt(), expected.freeze());
+        List<Change> changes = new ArrayList<>(List.of(
+                Change.builder()
+                        .action(ChangeAction.DELETE)
+                        .resourceRecordSet(read)
+                        .build(),
+                txt(ChangeAction.CREATE, next)));
+        changes.addAll(records);
+        try {
+            submit(changes);
+        } catch (InvalidChangeBatchException lost) {
+            throw new StaleDnsState("Route 53 refused the change batch: " + lost.getMessage());
+        }
+        log.info("failover records of {} reconciled: {} changes", domain, records.size());
+        return next;
+    }
+
+    /** The record changes that make {@code target} PRIMARY and the next in preference SECONDARY. */
+    private List<Change> recordChanges(Region target, boolean onlyWhatDiffers) {
+        List<Change> changes = new ArrayList<>();
         Region secondary = secondaryFor(target);
         for (String name : List.of(domain.apiEndpoint(), domain.iotEndpoint())) {
             Map<String, ResourceRecordSet> existing = new HashMap<>();
@@ -146,19 +193,16 @@ public final class Route53Dns implements DnsControl {
                 ResourceRecordSetFailover role =
                         region.equals(target) ? ResourceRecordSetFailover.PRIMARY : ResourceRecordSetFailover.SECONDARY;
                 ResourceRecordSet known = existing.get(region.code());
+                if (onlyWhatDiffers && known != null && known.failover() == role && known.healthCheckId() == null) {
+                    continue;
+                }
                 String value = known != null
                         ? known.resourceRecords().getFirst().value()
                         : name.equals(domain.apiEndpoint()) ? apiTargets.get(region) : iotEndpointOf.apply(region);
                 changes.add(upsert(name, region, value, role));
             }
         }
-        String changeId;
-        try {
-            changeId = submit(changes);
-        } catch (InvalidChangeBatchException lost) {
-            throw new StaleDnsState("Route 53 refused the change batch: " + lost.getMessage());
-        }
-        return new DnsChange(next, submitted, awaitInSync(changeId));
+        return changes;
     }
 
     @Override

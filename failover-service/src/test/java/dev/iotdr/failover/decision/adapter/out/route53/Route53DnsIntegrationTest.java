@@ -89,9 +89,67 @@ class Route53DnsIntegrationTest {
         assertThat(lifted.freeze()).isEmpty();
     }
 
+    @Test
+    void recordsMadeByAnEarlierVersionLoseTheirHealthChecksAndExtraSecondaries(RegionalAwsClients clients) {
+        FleetDomain domain = FleetDomain.of("legacy.iotdr.test");
+        Route53Client route53 = clients.route53(US);
+        Route53Dns dns = new Route53Dns(
+                route53,
+                domain,
+                THREE,
+                Map.of(US, "api-us.legacy.iotdr.test", EU, "api-eu.legacy.iotdr.test", AP, "api-ap.legacy.iotdr.test"),
+                region -> "data-" + region.code() + ".iot.example",
+                Duration.ofSeconds(5),
+                Clock.systemUTC());
+        DnsState state = dns.initialize(US);
+        // What the earlier version wrote: every region's record, each with its region's health check.
+        Map<String, Region> checks = dns.healthCheckRegions();
+        String zone = Route53Dns.lowestZoneId(route53, domain.name()).orElseThrow();
+        List<software.amazon.awssdk.services.route53.model.Change> legacy = new java.util.ArrayList<>();
+        for (String name : List.of(domain.apiEndpoint(), domain.iotEndpoint())) {
+            for (Region region : THREE.regions()) {
+                String check = checks.entrySet().stream()
+                        .filter(e -> e.getValue().equals(region))
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElseThrow();
+                legacy.add(software.amazon.awssdk.services.route53.model.Change.builder()
+                        .action(software.amazon.awssdk.services.route53.model.ChangeAction.UPSERT)
+                        .resourceRecordSet(r -> r.name(name)
+                                .type(RRType.CNAME)
+                                .setIdentifier(region.code())
+                                .failover(
+                                        region.equals(US)
+                                                ? ResourceRecordSetFailover.PRIMARY
+                                                : ResourceRecordSetFailover.SECONDARY)
+                                .ttl(5L)
+                                .healthCheckId(check)
+                                .resourceRecords(v -> v.value("target-" + region.code())))
+                        .build());
+            }
+        }
+        route53.changeResourceRecordSets(r -> r.hostedZoneId(zone).changeBatch(b -> b.changes(legacy)));
+
+        DnsState reconciled = dns.reconcile(state);
+        assertThat(reconciled.generation()).isEqualTo(state.generation() + 1);
+        assertThat(reconciled.active()).isEqualTo(US);
+
+        assertRoles(
+                route53,
+                domain,
+                Map.of(US, ResourceRecordSetFailover.PRIMARY, EU, ResourceRecordSetFailover.SECONDARY));
+        assertThat(dns.current()).contains(reconciled);
+        assertThat(dns.reconcile(reconciled)).as("nothing left to change").isEqualTo(reconciled);
+    }
+
     private static void assertRoles(Route53Client route53, Map<Region, ResourceRecordSetFailover> expected) {
-        String zone = Route53Dns.lowestZoneId(route53, DOMAIN.name()).orElseThrow();
-        for (String name : List.of(DOMAIN.apiEndpoint(), DOMAIN.iotEndpoint())) {
+        assertRoles(route53, DOMAIN, expected);
+    }
+
+    private static void assertRoles(
+            Route53Client route53, FleetDomain domain, Map<Region, ResourceRecordSetFailover> expected) {
+        String zone = Route53Dns.lowestZoneId(route53, domain.name()).orElseThrow();
+        for (String name : List.of(domain.apiEndpoint(), domain.iotEndpoint())) {
             List<ResourceRecordSet> records =
                     route53.listResourceRecordSets(r -> r.hostedZoneId(zone)).resourceRecordSets().stream()
                             .filter(record -> record.name().equals(name + ".") && record.type() == RRType.CNAME)
