@@ -455,6 +455,12 @@ class OnboardingIntegrationTest {
     }
 
     // ------------------------------------------------------------------ races (issue 9)
+    //
+    // Emulator behaviour these lean on, as AWS documents it too: DeleteThing refuses a thing with a principal
+    // attached ("still attached to one or more principals"); conditional DynamoDB writes are evaluated
+    // atomically. MutableClock moves the services' clock (leases, sweeper) without waiting; the other
+    // region's device table is the emulator's eu-west-1, written directly where another region's onboarding
+    // or replication would have written it.
 
     @Test
     void aSlowAttemptOvertakenByARetryUndoesNothing() throws Exception {

@@ -301,7 +301,7 @@ public final class FailoverCoordinator {
                 return Optional.of(clock.instant());
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(250); // Route 53's API allows 5 requests/s per account, shared by every region
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.empty();

@@ -13,19 +13,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Issues a saga's certificate once: an attempt resumes the certificate an earlier one recorded; a new one is
  * recorded (with its private key, sealed) before anything else happens to it. A certificate whose recording
- * fails is deleted at once: nothing else knows of it, so nothing else could ever remove it.
+ * certainly failed (the saga was taken over, or the stored saga does not name it) is deleted at once:
+ * nothing else knows of it, so nothing else could ever remove it.
  */
 final class CertificateIssuance {
     private static final Logger log = LoggerFactory.getLogger(CertificateIssuance.class);
 
     private final DeviceRegistry registry;
+    private final ProvisioningRequests requests;
     private final PrivateKeySealer sealer;
     private final CsrInspector csrs;
     private final ProvisioningSettings settings;
 
     CertificateIssuance(
-            DeviceRegistry registry, PrivateKeySealer sealer, CsrInspector csrs, ProvisioningSettings settings) {
+            DeviceRegistry registry,
+            ProvisioningRequests requests,
+            PrivateKeySealer sealer,
+            CsrInspector csrs,
+            ProvisioningSettings settings) {
         this.registry = registry;
+        this.requests = requests;
         this.sealer = sealer;
         this.csrs = csrs;
         this.settings = settings;
@@ -55,6 +62,11 @@ final class CertificateIssuance {
         try {
             attempt.save(attempt.saga().withCertificate(certificate, sealed));
         } catch (RuntimeException unrecorded) {
+            if (!(unrecorded instanceof SagaTakenOver) && mayBeRecorded(attempt, certificate)) {
+                // the write may have applied before it failed (a timeout): then the saga names the
+                // certificate and its undo removes it; deleting it here would break the retry
+                throw unrecorded;
+            }
             try {
                 registry.setCertificateStatus(certificate.id(), CertificateStatus.INACTIVE);
                 registry.deleteCertificate(certificate.id());
@@ -66,6 +78,22 @@ final class CertificateIssuance {
                         attempt.saga().deviceId());
             }
             throw unrecorded;
+        }
+    }
+
+    /** Whether the saga as stored names {@code certificate} (true when the store cannot be read either). */
+    private boolean mayBeRecorded(SagaAttempt attempt, DeviceCertificate certificate) {
+        try {
+            return requests.find(attempt.saga().key())
+                    .flatMap(ProvisioningRequest::certificate)
+                    .filter(stored -> stored.id().equals(certificate.id()))
+                    .isPresent();
+        } catch (RuntimeException unreadable) {
+            log.warn(
+                    "certificate {} for device {}: whether it was recorded cannot be read; kept (INACTIVE)",
+                    certificate.id(),
+                    attempt.saga().deviceId());
+            return true;
         }
     }
 

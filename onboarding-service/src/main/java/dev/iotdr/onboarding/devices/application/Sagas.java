@@ -19,7 +19,7 @@ public record Sagas(OnboardingSaga onboarding, RotationSaga rotation, AbandonedS
             Clock clock) {
         Compensation compensation = new Compensation(registry, records, requests, settings, clock);
         SagaStart start = new SagaStart(requests, compensation, settings, clock);
-        CertificateIssuance issuance = new CertificateIssuance(registry, sealer, csrs, settings);
+        CertificateIssuance issuance = new CertificateIssuance(registry, requests, sealer, csrs, settings);
         SagaAnswers answers = new SagaAnswers(sealer, settings);
         OnboardingSaga onboarding = new OnboardingSaga(
                 registry, records, requests, elsewhere, csrs, start, issuance, compensation, answers, settings, clock);

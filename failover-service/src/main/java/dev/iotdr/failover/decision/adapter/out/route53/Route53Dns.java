@@ -101,7 +101,8 @@ public final class Route53Dns implements DnsControl {
         ensureHealthChecks(); // signals for the deciders, never attached to the records
         List<Change> changes = new ArrayList<>();
         Region secondary = secondaryFor(active);
-        for (Region region : List.of(active, secondary)) {
+        for (Region region :
+                java.util.stream.Stream.of(active, secondary).distinct().toList()) {
             ResourceRecordSetFailover role =
                     region.equals(active) ? ResourceRecordSetFailover.PRIMARY : ResourceRecordSetFailover.SECONDARY;
             changes.add(upsert(domain.apiEndpoint(), region, apiTargets.get(region), role));
@@ -189,7 +190,8 @@ public final class Route53Dns implements DnsControl {
                             .build());
                 }
             }
-            for (Region region : List.of(target, secondary)) {
+            for (Region region :
+                    java.util.stream.Stream.of(target, secondary).distinct().toList()) {
                 ResourceRecordSetFailover role =
                         region.equals(target) ? ResourceRecordSetFailover.PRIMARY : ResourceRecordSetFailover.SECONDARY;
                 ResourceRecordSet known = existing.get(region.code());
