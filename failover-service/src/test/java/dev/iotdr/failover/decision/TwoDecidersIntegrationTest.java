@@ -31,8 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
  * Deciders as deployed, against the local cloud: each region's own lock (in its own region's lock table)
  * and timeline, each instance its own Route 53 adapter and lock client, sharing only Route 53; eu-west-1 runs
  * two instances. The active region fails: exactly one failover happens (the two eu-west-1 instances contend
- * for their region's lock, and the compare-and-swap backs it); then the old active region comes back and the
- * new one fails within the cool-down: nobody moves DNS again.
+ * for their region's lock and are never both its holder; a stale view losing the compare-and-swap is
+ * FailoverCoordinatorTest's); then the old active region comes back and the new one fails within the
+ * cool-down: nobody moves DNS again.
  */
 @ExtendWith(LocalCloudExtension.class)
 class TwoDecidersIntegrationTest {

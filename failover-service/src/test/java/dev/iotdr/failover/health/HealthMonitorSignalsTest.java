@@ -65,6 +65,9 @@ class HealthMonitorSignalsTest {
         // Route 53's check went to ALARM 3 s before that probe; its message arrives only now.
         monitor.accept(List.of(new HealthSignal(US, false, T0.minusSeconds(3), "route53 health check ALARM")));
         assertThat(monitor.snapshot().get(US).unhealthy()).isTrue();
+        assertThat(monitor.snapshot().get(US).declaredUnhealthyAt())
+                .as("declared when the alarm was taken into account, not backdated to its state change")
+                .contains(T0);
     }
 
     @Test

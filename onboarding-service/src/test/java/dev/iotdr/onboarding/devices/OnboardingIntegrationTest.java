@@ -635,7 +635,8 @@ class OnboardingIntegrationTest {
         String device = newDeviceId();
         api.onboard(newKey(), onboardBody(device));
         JsonNode[] again = new JsonNode[1];
-        // The tombstone frees the id at once: a new onboarding completes while the decommission cleans up.
+        // The tombstone frees the id at once: a new onboarding completes while the decommission cleans up;
+        // the decommission then finds a record newer than its tombstone and leaves the thing to it.
         faults.onceBefore("deleteThing", () -> again[0] = json(api.onboard(newKey(), onboardBody(device))));
 
         HttpResponse<String> response = api.send("DELETE", "/v1/devices/" + device, write(), null, null);
@@ -688,12 +689,20 @@ class OnboardingIntegrationTest {
                 .decommissioned(EU, Instant.now());
         putRecordIn(EU, later);
 
-        HttpResponse<String> response = api.onboard(newKey(), onboardBody(device));
+        String key = newKey();
+        HttpResponse<String> response = api.onboard(key, onboardBody(device));
 
-        assertProblem(response, 409, "device-exists");
+        assertProblem(response, 409, "device-changing-elsewhere");
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
         assertThat(json(response).get("detail").asString()).contains("decommissioned in eu-west-1");
         assertThat(record(device).orElseThrow().version()).isEqualTo(2);
         assertThat(thingExists(device)).isFalse();
+
+        // Replication brings eu-west-1's history here; the same request then succeeds.
+        dynamo.putItem(r -> r.tableName("devices").item(DeviceItemCodec.toItem(later)));
+        HttpResponse<String> retried = api.onboard(key, onboardBody(device));
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
+        assertThat(json(retried).get("version").asLong()).isEqualTo(later.version() + 1);
     }
 
     @Test

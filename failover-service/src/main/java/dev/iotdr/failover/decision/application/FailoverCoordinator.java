@@ -88,7 +88,14 @@ public final class FailoverCoordinator {
                 state = dns.reconcile(state);
                 reconciled = true;
             } catch (StaleDnsState moved) {
-                return Optional.empty(); // DNS changed while this decider looked: look again next tick
+                log.info("DNS changed while its records were reconciled; looking again next tick");
+                return Optional.empty();
+            } catch (RuntimeException refused) {
+                // reconciling must never stop failovers: say so loudly and go on deciding
+                log.warn(
+                        "failover records not reconciled (Route 53 may still route on health checks): {}",
+                        refused.getMessage());
+                reconciled = true;
             }
         }
         Map<Region, RegionHealth> health = monitor.snapshot();

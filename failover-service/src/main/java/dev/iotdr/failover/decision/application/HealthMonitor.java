@@ -74,7 +74,10 @@ public final class HealthMonitor {
                 if (signal.ok() && Boolean.FALSE.equals(lastProbeOk.get(r))) {
                     return current;
                 }
-                return current.observe(signal.ok(), signal.at(), signal.detail());
+                // ordered by its own time, recorded at the time it is taken into account: an alarm's
+                // state change happened tens of seconds before it arrives, and must not backdate when the
+                // region was declared unhealthy
+                return current.observe(signal.ok(), clock.instant(), signal.detail());
             });
         }
     }

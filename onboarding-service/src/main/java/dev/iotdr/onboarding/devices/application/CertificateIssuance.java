@@ -62,9 +62,9 @@ final class CertificateIssuance {
         try {
             attempt.save(attempt.saga().withCertificate(certificate, sealed));
         } catch (RuntimeException unrecorded) {
-            if (!(unrecorded instanceof SagaTakenOver) && mayBeRecorded(attempt, certificate)) {
-                // the write may have applied before it failed (a timeout): then the saga names the
-                // certificate and its undo removes it; deleting it here would break the retry
+            if (mayBeRecorded(attempt, certificate)) {
+                // the write applied before it failed (a timeout, then a retry that lost its own revision
+                // condition): the saga names the certificate and its undo or its successor owns it
                 throw unrecorded;
             }
             try {

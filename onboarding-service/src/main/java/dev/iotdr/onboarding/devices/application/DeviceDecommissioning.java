@@ -62,9 +62,10 @@ public final class DeviceDecommissioning implements DecommissionDevice {
      * Deactivates and detaches every certificate on the thing that a version of this device up to the
      * tombstone named (replication may be attaching one of them at this moment), then deletes the thing. IoT
      * refuses to delete a thing that got a certificate attached meanwhile; then this looks again with a short
-     * backoff. A certificate no version up to the tombstone named belongs to a new onboarding of the device
-     * (the tombstone frees the id at once): then the thing is that onboarding's and is left to it, as it is
-     * when a newer record than the tombstone appears. If the race with replication outlasts the rounds the
+     * backoff. A certificate no version up to the tombstone named belongs to someone else (a new onboarding
+     * of the id, which the tombstone frees at once; a rotation or an undo in flight): it is left alone, and
+     * the thing too, and the caller hears 409 until it is gone; once a record newer than the tombstone
+     * appears the thing is that record's and this stops. If the race with replication outlasts the rounds the
      * caller is told the truth: the tombstone is written, the registry here is still catching up.
      */
     private void removeFromRegistry(DeviceRecord tombstone) {
@@ -91,14 +92,16 @@ public final class DeviceDecommissioning implements DecommissionDevice {
                 registry.detachPolicy(settings.devicePolicy(), arn);
             }
             if (someoneElses) {
-                log.info("thing {} carries a certificate of a new onboarding; it stays", thing);
-                return;
-            }
-            try {
-                registry.deleteThing(thing);
-                return;
-            } catch (ThingInUseException attachedMeanwhile) {
-                log.info("thing {} had a certificate attached while it was removed (round {})", thing, round);
+                // an onboarding or rotation in flight, a parked undo, or a rival replication has not retired
+                // yet: the thing is not ours to delete now; a newer record ends it (checked each round)
+                log.info("thing {} carries a certificate no version of the device named (round {})", thing, round);
+            } else {
+                try {
+                    registry.deleteThing(thing);
+                    return;
+                } catch (ThingInUseException attachedMeanwhile) {
+                    log.info("thing {} had a certificate attached while it was removed (round {})", thing, round);
+                }
             }
             if (round < REGISTRY_ROUNDS) {
                 sleep(backoff);

@@ -2,6 +2,7 @@ package dev.iotdr.onboarding.devices.application;
 
 import dev.iotdr.onboarding.devices.application.DeviceRecords.RecordConflictException;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceAlreadyRegistered;
+import dev.iotdr.onboarding.devices.application.Problems.DeviceChangingElsewhere;
 import dev.iotdr.onboarding.devices.application.Problems.RequestInProgress;
 import dev.iotdr.onboarding.devices.application.UseCases.OnboardDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.OnboardDeviceCommand;
@@ -173,12 +174,17 @@ public final class OnboardingSaga implements OnboardDevice {
         attempt.fence();
         for (DeviceRecord other : elsewhere.find(device).values()) {
             if (other.version() > tombstoneVersion) {
-                throw new DeviceAlreadyRegistered(
-                        other.isTombstone()
-                                ? "device " + device + " was decommissioned in " + other.originRegion() + " (version "
-                                        + other.version() + ") and that has not reached this region yet; retry shortly"
-                                : "device " + device + " is already registered in " + other.originRegion()
-                                        + " (version " + other.version() + ")");
+                if (other.isTombstone()) {
+                    // temporary: undone (not refused), so a retry with the same key starts over once
+                    // replication has brought the tombstone here
+                    throw new DeviceChangingElsewhere(
+                            "device " + device + " was decommissioned in " + other.originRegion() + " (version "
+                                    + other.version() + ") and that has not reached this region yet; retry"
+                                    + " shortly with the same Idempotency-Key",
+                            SagaStart.IN_PROGRESS_RETRY_AFTER.multipliedBy(5));
+                }
+                throw new DeviceAlreadyRegistered("device " + device + " is already registered in "
+                        + other.originRegion() + " (version " + other.version() + ")");
             }
         }
 
@@ -204,6 +210,7 @@ public final class OnboardingSaga implements OnboardDevice {
             Optional<DeviceRecord> winner = records.find(device);
             if (winner.isPresent() && attempt.saga().wrote(winner.get())) {
                 attempt.save(attempt.saga().committedAt(winner.get().version()));
+                settleWithRivals(winner.get()); // our write applied before it failed
                 return;
             }
             attempt.recordWriteSent = false; // refused: the table holds someone else's record, not ours

@@ -52,6 +52,23 @@ public final class Problems {
         }
     }
 
+    /**
+     * The device changed in another region (decommissioned there) and replication has not brought that
+     * here yet: 409 with Retry-After; the same request succeeds once it has.
+     */
+    public static final class DeviceChangingElsewhere extends RuntimeException {
+        private final Duration retryAfter;
+
+        public DeviceChangingElsewhere(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
     /** No such device (404). */
     public static final class DeviceNotFound extends RuntimeException {
         public DeviceNotFound(String message) {

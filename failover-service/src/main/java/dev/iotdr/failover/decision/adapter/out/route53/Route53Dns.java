@@ -166,8 +166,13 @@ public final class Route53Dns implements DnsControl {
         changes.addAll(records);
         try {
             submit(changes);
-        } catch (InvalidChangeBatchException lost) {
-            throw new StaleDnsState("Route 53 refused the change batch: " + lost.getMessage());
+        } catch (InvalidChangeBatchException refused) {
+            if (current().filter(expected::equals).isPresent()) {
+                // not a lost compare-and-swap: Route 53 will not take these records as they are
+                throw new IllegalStateException(
+                        "Route 53 refused reconciling the failover records: " + refused.getMessage(), refused);
+            }
+            throw new StaleDnsState("Route 53 refused the change batch: " + refused.getMessage());
         }
         log.info("failover records of {} reconciled: {} changes", domain, records.size());
         return next;
@@ -388,7 +393,7 @@ public final class Route53Dns implements DnsControl {
                 log.warn("DNS change {} submitted; its state cannot be read: {}", changeId, unanswered.getMessage());
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(1000); // GetChange shares Route 53's 5 requests/s per account
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

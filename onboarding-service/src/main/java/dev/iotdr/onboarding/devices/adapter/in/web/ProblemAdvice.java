@@ -25,6 +25,16 @@ class ProblemAdvice extends ProblemAnswers {
         return super.retryAdvice(request);
     }
 
+    @ExceptionHandler(Problems.DeviceChangingElsewhere.class)
+    ResponseEntity<ProblemDetail> changingElsewhere(Problems.DeviceChangingElsewhere e) {
+        return retryLater(
+                HttpStatus.CONFLICT,
+                "device-changing-elsewhere",
+                "Device changing in another region",
+                e.getMessage(),
+                e.retryAfter());
+    }
+
     @ExceptionHandler(Problems.DecommissionInProgress.class)
     ResponseEntity<ProblemDetail> decommissioning(Problems.DecommissionInProgress e) {
         return retryLater(
