@@ -138,7 +138,7 @@ final class LocalStack implements AutoCloseable {
         try {
             HttpResponse<String> answer = http.send(
                     HttpRequest.newBuilder(service.url().resolve("/v1/regions"))
-                            .timeout(Duration.ofSeconds(3))
+                            .timeout(Duration.ofSeconds(10))
                             .header("Authorization", "Bearer " + token)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -410,21 +410,37 @@ public final class Route53Dns implements DnsControl {
     }
 
     private List<ResourceRecordSet> records(String name, RRType type) {
+        Optional<String> zone = existingZone();
+        if (zone.isEmpty()) {
+            return List.of(); // no zone yet: only the primary's decider creates it, in initialize
+        }
         String fqdn = name.endsWith(".") ? name : name + ".";
         return route53
                 .listResourceRecordSets(
-                        r -> r.hostedZoneId(zone()).startRecordName(fqdn).startRecordType(type))
+                        r -> r.hostedZoneId(zone.get()).startRecordName(fqdn).startRecordType(type))
                 .resourceRecordSets()
                 .stream()
                 .filter(record -> record.name().equals(fqdn) && record.type() == type)
                 .toList();
     }
 
+    /** The zone's id if it exists; remembered once seen. Readers never create it. */
+    private Optional<String> existingZone() {
+        String known = zoneId;
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<String> found = lowestZoneId(route53, domain.name());
+        found.ifPresent(id -> zoneId = id);
+        return found;
+    }
+
     /**
-     * The hosted zone's id, created if absent. Every reader picks the zone the same way (the lowest id of
-     * those with the name), so that even if two instances created one each (the emulator allows a second
-     * zone with the same name; AWS refuses it), all of them converge on one. Real ids carry a
-     * {@code /hostedzone/} prefix; the emulator's do not.
+     * The hosted zone's id, created if absent: only writers call this (initialize, which only the primary's
+     * decider does, and changes to records that exist); readers use {@link #existingZone()}, so a decider
+     * that looks before the zone exists does not create a second one (the emulator allows a second zone with
+     * the same name; AWS refuses it). Every caller picks the zone the same way (the lowest id of those with
+     * the name). Real ids carry a {@code /hostedzone/} prefix; the emulator's do not.
      */
     private String zone() {
         String known = zoneId;

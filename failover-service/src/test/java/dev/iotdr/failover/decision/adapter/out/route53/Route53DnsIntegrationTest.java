@@ -90,6 +90,39 @@ class Route53DnsIntegrationTest {
     }
 
     @Test
+    void aDeciderThatLooksBeforeTheZoneExistsNeverCreatesOne(RegionalAwsClients clients) {
+        // A second zone of the same name (the emulator allows it; AWS refuses it) left the two regions'
+        // deciders reading different zones: one never saw the records (a failed `up` in a drill series).
+        FleetDomain domain = FleetDomain.of("early-reader.iotdr.test");
+        Route53Client route53 = clients.route53(EU);
+        Route53Dns reader = new Route53Dns(
+                route53,
+                domain,
+                RegionTopology.of(US, EU),
+                Map.of(US, "api-us.early-reader.iotdr.test", EU, "api-eu.early-reader.iotdr.test"),
+                region -> "data-" + region.code() + ".iot.example",
+                Duration.ofSeconds(5),
+                Clock.systemUTC());
+
+        assertThat(reader.current()).isEmpty();
+        assertThat(reader.resolveApi()).isEmpty();
+        assertThat(Route53Dns.lowestZoneId(route53, domain.name()))
+                .as("no zone created by a reader")
+                .isEmpty();
+
+        Route53Dns writer = new Route53Dns(
+                clients.route53(US),
+                domain,
+                RegionTopology.of(US, EU),
+                Map.of(US, "api-us.early-reader.iotdr.test", EU, "api-eu.early-reader.iotdr.test"),
+                region -> "data-" + region.code() + ".iot.example",
+                Duration.ofSeconds(5),
+                Clock.systemUTC());
+        DnsState created = writer.initialize(US);
+        assertThat(reader.current()).contains(created);
+    }
+
+    @Test
     void recordsMadeByAnEarlierVersionLoseTheirHealthChecksAndExtraSecondaries(RegionalAwsClients clients) {
         FleetDomain domain = FleetDomain.of("legacy.iotdr.test");
         Route53Client route53 = clients.route53(US);
