@@ -32,6 +32,11 @@ public record DnsState(Region active, long generation, Optional<Instant> switche
         return new DnsState(target, generation + 1, Optional.of(at.truncatedTo(ChronoUnit.MILLIS)), freeze);
     }
 
+    /** The next generation of the same state (the records were rewritten, nothing else changed). */
+    public DnsState rewritten() {
+        return new DnsState(active, generation + 1, switchedAt, freeze);
+    }
+
     /** The next state with the freeze set ({@code reason} present) or lifted. */
     public DnsState withFreeze(Optional<String> reason) {
         return new DnsState(active, generation + 1, switchedAt, reason);

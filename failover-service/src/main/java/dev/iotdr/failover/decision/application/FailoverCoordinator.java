@@ -201,19 +201,26 @@ public final class FailoverCoordinator {
         return exposure(target, monitor.snapshot(), clock.instant());
     }
 
+    /** The RPO exposure that {@code view}, already read from the target's replication service, shows. */
+    public Duration rpoExposure(ReplicationView view) {
+        return exposureOf(view, monitor.snapshot(), clock.instant());
+    }
+
     private Optional<Duration> exposure(Region target, Map<Region, RegionHealth> health, Instant now) {
-        return replication.viewOf(target).map(view -> {
-            Instant reference = now;
-            for (Region source : view.sources()) {
-                RegionHealth seen = health.get(source);
-                Instant lastWorking = seen == null ? now : seen.firstFailure().orElse(now);
-                if (lastWorking.isBefore(reference)) {
-                    reference = lastWorking;
-                }
+        return replication.viewOf(target).map(view -> exposureOf(view, health, now));
+    }
+
+    private static Duration exposureOf(ReplicationView view, Map<Region, RegionHealth> health, Instant now) {
+        Instant reference = now;
+        for (Region source : view.sources()) {
+            RegionHealth seen = health.get(source);
+            Instant lastWorking = seen == null ? now : seen.firstFailure().orElse(now);
+            if (lastWorking.isBefore(reference)) {
+                reference = lastWorking;
             }
-            Duration exposure = Duration.between(view.appliedUpTo(), reference);
-            return exposure.isNegative() ? Duration.ZERO : exposure;
-        });
+        }
+        Duration exposure = Duration.between(view.appliedUpTo(), reference);
+        return exposure.isNegative() ? Duration.ZERO : exposure;
     }
 
     public FailoverEvents events() {

@@ -3,7 +3,6 @@ package dev.iotdr.onboarding.devices.application;
 import dev.iotdr.onboarding.devices.application.DeviceRecords.RecordConflictException;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceAlreadyRegistered;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceChangingElsewhere;
-import dev.iotdr.onboarding.devices.application.Problems.RequestInProgress;
 import dev.iotdr.onboarding.devices.application.UseCases.OnboardDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.OnboardDeviceCommand;
 import dev.iotdr.onboarding.devices.application.UseCases.ProvisionedDevice;
@@ -96,10 +95,7 @@ public final class OnboardingSaga implements OnboardDevice {
             compensation.refuse(attempt, refused.getMessage());
             throw refused;
         } catch (SagaTakenOver overtaken) {
-            throw new RequestInProgress(
-                    "this attempt was overtaken by a retry with the same Idempotency-Key, which finishes the"
-                            + " request; repeat it to get the answer",
-                    SagaStart.IN_PROGRESS_RETRY_AFTER);
+            throw SagaStart.overtaken();
         } catch (RuntimeException failure) {
             compensation.afterFailure(attempt, failure);
             throw failure;

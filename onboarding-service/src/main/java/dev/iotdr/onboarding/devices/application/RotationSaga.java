@@ -3,7 +3,6 @@ package dev.iotdr.onboarding.devices.application;
 import dev.iotdr.onboarding.devices.application.DeviceRecords.RecordConflictException;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceNotFound;
 import dev.iotdr.onboarding.devices.application.Problems.DeviceStateConflict;
-import dev.iotdr.onboarding.devices.application.Problems.RequestInProgress;
 import dev.iotdr.onboarding.devices.application.UseCases.ProvisionedDevice;
 import dev.iotdr.onboarding.devices.application.UseCases.RotateCertificate;
 import dev.iotdr.onboarding.devices.application.UseCases.RotateCertificateCommand;
@@ -74,10 +73,7 @@ public final class RotationSaga implements RotateCertificate {
             finishCommitted(attempt, resumed);
             return answers.fresh(attempt);
         } catch (SagaTakenOver overtaken) {
-            throw new RequestInProgress(
-                    "this attempt was overtaken by a retry with the same Idempotency-Key, which finishes the"
-                            + " request; repeat it to get the answer",
-                    SagaStart.IN_PROGRESS_RETRY_AFTER);
+            throw SagaStart.overtaken();
         } catch (RuntimeException failure) {
             compensation.afterFailure(attempt, failure);
             throw failure;

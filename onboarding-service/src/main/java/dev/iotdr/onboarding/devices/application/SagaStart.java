@@ -93,6 +93,14 @@ final class SagaStart {
         return new SagaAttempt(saga, requests, clock, settings.lease());
     }
 
+    /** The answer of an attempt that another attempt with the same key overtook. */
+    static RequestInProgress overtaken() {
+        return new RequestInProgress(
+                "this attempt was overtaken by a retry with the same Idempotency-Key, which finishes the"
+                        + " request; repeat it to get the answer",
+                IN_PROGRESS_RETRY_AFTER);
+    }
+
     static RequestInProgress inProgress() {
         return new RequestInProgress("a request with this Idempotency-Key is in progress", IN_PROGRESS_RETRY_AFTER);
     }

@@ -6,6 +6,7 @@ import dev.iotdr.failover.decision.application.FailoverCoordinator;
 import dev.iotdr.failover.decision.application.FailoverEvent;
 import dev.iotdr.failover.decision.application.Leadership;
 import dev.iotdr.failover.decision.application.ReplicationLag;
+import dev.iotdr.failover.decision.application.ReplicationView;
 import dev.iotdr.failover.decision.domain.FailoverRules.Trigger;
 import dev.iotdr.failover.health.domain.RegionHealth;
 import dev.iotdr.service.config.RegionProperties;
@@ -62,12 +63,17 @@ class FailoverController {
             view.put(
                     "declaredUnhealthyAt",
                     health.declaredUnhealthyAt().map(Instant::toString).orElse(null));
+            // one read of the region's replication status serves both figures
+            Optional<ReplicationView> replicationView = coordinator.replicationOf(each);
             view.put(
                     "replicationLagMillis",
-                    coordinator.replicationOf(each).map(r -> r.lag().toMillis()).orElse(null));
+                    replicationView.map(r -> r.lag().toMillis()).orElse(null));
             view.put(
                     "rpoExposureMillis",
-                    coordinator.rpoExposure(each).map(Duration::toMillis).orElse(null));
+                    replicationView
+                            .map(coordinator::rpoExposure)
+                            .map(Duration::toMillis)
+                            .orElse(null));
             regions.add(view);
         }
         Map<String, Object> answer = new LinkedHashMap<>();

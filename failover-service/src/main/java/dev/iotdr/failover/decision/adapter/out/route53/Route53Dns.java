@@ -155,14 +155,8 @@ public final class Route53Dns implements DnsControl {
         if (records.isEmpty()) {
             return expected;
         }
-        DnsState next =
-                new DnsState(expected.active(), expected.generation() + 1, expected.switchedAt(), expected.freeze());
-        List<Change> changes = new ArrayList<>(List.of(
-                Change.builder()
-                        .action(ChangeAction.DELETE)
-                        .resourceRecordSet(read)
-                        .build(),
-                txt(ChangeAction.CREATE, next)));
+        DnsState next = expected.rewritten();
+        List<Change> changes = new ArrayList<>(stateChanges(read, next));
         changes.addAll(records);
         try {
             submit(changes);
