@@ -28,6 +28,12 @@ import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.parameter.ClientBasedInput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
+import dev.iotdr.dataplane.policy.AttachedPolicies;
+import dev.iotdr.dataplane.policy.AttachedThing;
+import dev.iotdr.dataplane.policy.ConnectionContext;
+import dev.iotdr.dataplane.policy.InvalidPolicyException;
+import dev.iotdr.dataplane.policy.IotAction;
+import dev.iotdr.dataplane.policy.IotPolicy;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -76,15 +82,14 @@ public final class IotCoreRules
             String sessionIdentifier,
             String clientId,
             String certificateId,
-            List<String> policyDocuments,
-            DeviceAccess.Connection connection,
+            AttachedPolicies policies,
+            ConnectionContext connection,
             String ipAddress,
             String arnPrefix) {}
 
     private final String region;
     private final List<String> endpointNames;
     private final RegistryView registry;
-    private final DeviceAccess access;
     private final MessageRoute route;
     private final Clock clock;
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
@@ -95,16 +100,10 @@ public final class IotCoreRules
      *     {@code .iot.us-east-1.amazonaws.com} (a leading dot) for the region's own endpoint names
      */
     public IotCoreRules(
-            String region,
-            List<String> endpointNames,
-            RegistryView registry,
-            DeviceAccess access,
-            MessageRoute route,
-            Clock clock) {
+            String region, List<String> endpointNames, RegistryView registry, MessageRoute route, Clock clock) {
         this.region = region;
         this.endpointNames = List.copyOf(endpointNames);
         this.registry = registry;
-        this.access = access;
         this.route = route;
         this.clock = clock;
         // Monotonic per client id across restarts of this broker, as IoT Core's versionNumber is.
@@ -162,22 +161,16 @@ public final class IotCoreRules
                     return;
                 }
                 String session = UUID.randomUUID().toString();
-                DeviceAccess.Connection connection = new DeviceAccess.Connection(clientId, clientId, true);
-                if (!access.allows(
-                        principal.policyDocuments(), connection, "iot:Connect", arn(principal, "client/" + clientId))) {
+                ConnectionContext connection = ConnectionContext.attached(AttachedThing.named(clientId));
+                AttachedPolicies policies = parse(principal);
+                if (!policies.allows(IotAction.CONNECT, arn(principal, "client/" + clientId), connection)) {
                     refuse(output, clientId, "no attached policy allows iot:Connect as " + clientId);
                     return;
                 }
                 grants.put(
                         session,
                         new Grant(
-                                session,
-                                clientId,
-                                certificateId,
-                                principal.policyDocuments(),
-                                connection,
-                                ipAddress,
-                                arn(principal, "")));
+                                session, clientId, certificateId, policies, connection, ipAddress, arn(principal, "")));
                 attributes.putAsString(SESSION, session);
                 output.authenticateSuccessfully();
             } catch (RuntimeException e) {
@@ -229,7 +222,7 @@ public final class IotCoreRules
     public void authorizePublish(PublishAuthorizerInput input, PublishAuthorizerOutput output) {
         Optional<Grant> grant = grant(input);
         String topic = input.getPublishPacket().getTopic();
-        if (grant.isEmpty() || !allowed(grant.get(), "iot:Publish", "topic/" + topic)) {
+        if (grant.isEmpty() || !allowed(grant.get(), IotAction.PUBLISH, "topic/" + topic)) {
             log.info(
                     "publish of {} to {} refused by its policies",
                     input.getClientInformation().getClientId(),
@@ -251,7 +244,7 @@ public final class IotCoreRules
     public void authorizeSubscribe(SubscriptionAuthorizerInput input, SubscriptionAuthorizerOutput output) {
         Optional<Grant> grant = grant(input);
         String filter = input.getSubscription().getTopicFilter();
-        if (grant.isEmpty() || !allowed(grant.get(), "iot:Subscribe", "topicfilter/" + filter)) {
+        if (grant.isEmpty() || !allowed(grant.get(), IotAction.SUBSCRIBE, "topicfilter/" + filter)) {
             log.info(
                     "subscription of {} to {} refused by its policies",
                     input.getClientInformation().getClientId(),
@@ -266,13 +259,29 @@ public final class IotCoreRules
     public void onOutboundPublish(PublishOutboundInput input, PublishOutboundOutput output) {
         Optional<Grant> grant = grant(input);
         String topic = input.getPublishPacket().getTopic();
-        if (grant.isEmpty() || !allowed(grant.get(), "iot:Receive", "topic/" + topic)) {
+        if (grant.isEmpty() || !allowed(grant.get(), IotAction.RECEIVE, "topic/" + topic)) {
             output.preventPublishDelivery();
         }
     }
 
-    private boolean allowed(Grant grant, String action, String resource) {
-        return access.allows(grant.policyDocuments(), grant.connection(), action, grant.arnPrefix() + resource);
+    private static AttachedPolicies parse(RegistryView.Principal principal) {
+        List<IotPolicy> policies = new java.util.ArrayList<>();
+        for (String document : principal.policyDocuments()) {
+            try {
+                policies.add(IotPolicy.parse(document));
+            } catch (InvalidPolicyException e) {
+                // IoT Core refuses to store such a policy; one that got in anyway allows nothing
+                log.warn(
+                        "a policy of certificate {} cannot be read, so it allows nothing: {}",
+                        principal.certificateId(),
+                        e.getMessage());
+            }
+        }
+        return new AttachedPolicies(policies);
+    }
+
+    private boolean allowed(Grant grant, IotAction action, String resource) {
+        return grant.policies().allows(action, grant.arnPrefix() + resource, grant.connection());
     }
 
     private Optional<Grant> grant(ClientBasedInput input) {
