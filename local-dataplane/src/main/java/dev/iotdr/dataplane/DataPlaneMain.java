@@ -157,12 +157,13 @@ public final class DataPlaneMain {
             api = ApiLoadBalancer.start(apiAddress, pki.serverKeystore(), password, routes);
             HttpServer admin =
                     HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), adminPort), 16);
-            admin.createContext(
-                    "/actuator/health/readiness", exchange -> reply(exchange, 200, "{\"status\":\"UP\"}"));
+            admin.createContext("/actuator/health/readiness", exchange -> reply(exchange, 200, "{\"status\":\"UP\"}"));
             admin.createContext(
                     "/v1/dataplane",
-                    exchange -> reply(exchange, 200, "{\"region\":\"" + region.code() + "\",\"connections\":"
-                            + rules.connections() + "}"));
+                    exchange -> reply(
+                            exchange,
+                            200,
+                            "{\"region\":\"" + region.code() + "\",\"connections\":" + rules.connections() + "}"));
             admin.start();
             return new Running(broker, api, admin, lookups);
         } catch (IOException | RuntimeException failed) {

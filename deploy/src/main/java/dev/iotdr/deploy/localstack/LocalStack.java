@@ -174,8 +174,8 @@ final class LocalStack implements AutoCloseable {
     private static int freeLoopbackPort() {
         try (java.net.DatagramSocket udp = new java.net.DatagramSocket(
                         new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-                java.net.ServerSocket tcp = new java.net.ServerSocket(
-                        udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+                java.net.ServerSocket tcp =
+                        new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
             return tcp.getLocalPort(); // free for UDP and TCP both
         } catch (java.io.IOException e) {
             return freeLoopbackPort(); // the TCP port was taken; another pair

@@ -77,12 +77,7 @@ final class ServiceProcess {
             port = freePort();
         }
         List<String> command = new ArrayList<>(List.of(
-                javaBinary(),
-                "-Xms64m",
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xss512k"));
+                javaBinary(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
         command.addAll(launch);
         command.addAll(
                 springBoot
@@ -90,7 +85,9 @@ final class ServiceProcess {
                                 "--server.port=" + port,
                                 "--server.address=127.0.0.1",
                                 "--iotdr.parent-pid=" + ProcessHandle.current().pid())
-                        : List.of("--admin-port=" + port, "--parent-pid=" + ProcessHandle.current().pid()));
+                        : List.of(
+                                "--admin-port=" + port,
+                                "--parent-pid=" + ProcessHandle.current().pid()));
         command.addAll(arguments);
         command.addAll(ownArguments);
         try {
