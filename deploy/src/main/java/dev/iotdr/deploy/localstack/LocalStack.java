@@ -192,12 +192,13 @@ final class LocalStack implements AutoCloseable {
      * that started before that found no active region).
      */
     void startServices() {
+        inParallel(cloud.regions(), this::startServices);
+        awaitDeciders(DECIDERS_READY_WITHIN);
         if (dns != null) {
+            // After the deciders: the first of them creates the hosted zone the DNS answers from.
             dns.start(dnsArguments(), Map.of());
             dns.awaitReady(READY_WITHIN);
         }
-        inParallel(cloud.regions(), this::startServices);
-        awaitDeciders(DECIDERS_READY_WITHIN);
     }
 
     /** Waits until every failover service reports an active region and every region healthy. */
