@@ -93,6 +93,10 @@ public final class MotoRuntime {
             "        if os.getppid() != parent:",
             "            os._exit(0)",
             "threading.Thread(target=watch, daemon=True).start()",
+            // As AWS: a certificate's id is the SHA-256 of its DER (moto's default hashes the PEM text), so the
+            // local data plane, which sees only the DER in the TLS handshake, finds it by the same id.
+            "from moto.core.config import default_user_config",
+            "default_user_config['iot']['use_valid_cert'] = True",
             "sys.argv = ['moto_server'] + sys.argv[1:]",
             "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)");
 

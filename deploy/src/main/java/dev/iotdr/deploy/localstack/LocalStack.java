@@ -57,17 +57,60 @@ final class LocalStack implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Where devices reach a region's MQTT endpoint and its api load balancer, as on AWS: fixed ports. */
+    static final int MQTT_PORT = 8883;
+
+    static final int API_PORT = 8443;
+    static final String DATA_PLANE = "dataplane";
+
     private final LocalCloud cloud;
     private final FleetDomain domain;
     private final LocalSecrets secrets;
+    private final Path stateDirectory;
+    private final int loopbackBlock;
     private final Map<Region, List<ServiceProcess>> services = new LinkedHashMap<>();
+    /** The local DNS for the custom names (global, like Route 53); absent when the data plane is not built. */
+    private final ServiceProcess dns;
+
+    private final int dnsPort;
 
     LocalStack(LocalCloud cloud, FleetDomain domain, Path repositoryRoot, Path stateDirectory) {
         this.cloud = cloud;
         this.domain = domain;
         this.secrets = new LocalSecrets(stateDirectory.resolve("secrets"));
+        this.stateDirectory = stateDirectory;
+        this.loopbackBlock = loopbackBlock();
+        Path dataPlaneClasspath = repositoryRoot.resolve("local-dataplane/target/runtime-classpath.txt");
+        String classpath = null;
+        if (Files.isRegularFile(dataPlaneClasspath)) {
+            try {
+                classpath = repositoryRoot.resolve("local-dataplane/target/classes") + ":"
+                        + Files.readString(dataPlaneClasspath).strip();
+            } catch (java.io.IOException e) {
+                throw new LocalCloudException("cannot read " + dataPlaneClasspath, e);
+            }
+        }
+        this.dnsPort = freeLoopbackPort();
+        this.dns = classpath == null
+                ? null
+                : ServiceProcess.mainClass(
+                        "dns",
+                        "global",
+                        classpath,
+                        "dev.iotdr.dataplane.dns.DnsMain",
+                        List.of(),
+                        stateDirectory.resolve("logs").resolve("dns.log"));
         for (Region region : cloud.regions()) {
             List<ServiceProcess> regional = new ArrayList<>();
+            if (classpath != null) {
+                regional.add(ServiceProcess.mainClass(
+                        DATA_PLANE,
+                        region.code(),
+                        classpath,
+                        "dev.iotdr.dataplane.DataPlaneMain",
+                        List.of(),
+                        stateDirectory.resolve("logs").resolve(DATA_PLANE + "-" + region.code() + ".log")));
+            }
             for (ServiceModule module : MODULES) {
                 Path jar = repositoryRoot.resolve(module.jar());
                 if (Files.isRegularFile(jar)) {
@@ -87,6 +130,58 @@ final class LocalStack implements AutoCloseable {
         return cloud;
     }
 
+    /** The region's loopback address: {@code 127.<block>.<n>.1} for the n-th region (block 0 unless set). */
+    String address(Region region) {
+        return "127." + loopbackBlock + "." + (cloud.regions().indexOf(region) + 1) + ".1";
+    }
+
+    java.util.Optional<ServiceProcess> dns() {
+        return java.util.Optional.ofNullable(dns);
+    }
+
+    String dnsAddress() {
+        return "127.0.0.1:" + dnsPort;
+    }
+
+    Path pkiDirectory() {
+        return stateDirectory.resolve("pki");
+    }
+
+    boolean hasDataPlane() {
+        return dns != null;
+    }
+
+    /**
+     * {@code IOTDR_LOOPBACK_BLOCK} (0 to 254) moves every regional address to {@code 127.<block>.x.1}, so a second
+     * stack (the test drill's) can run beside a developer's without taking the same fixed ports.
+     */
+    private static int loopbackBlock() {
+        String configured = System.getenv("IOTDR_LOOPBACK_BLOCK");
+        if (configured == null || configured.isBlank()) {
+            return 0;
+        }
+        try {
+            int block = Integer.parseInt(configured.strip());
+            if (block >= 0 && block <= 254) {
+                return block;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new LocalCloudException("IOTDR_LOOPBACK_BLOCK must be 0 to 254, was " + configured);
+    }
+
+    private static int freeLoopbackPort() {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(
+                        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+                java.net.ServerSocket tcp =
+                        new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+            return tcp.getLocalPort(); // free for UDP and TCP both
+        } catch (java.io.IOException e) {
+            return freeLoopbackPort(); // the TCP port was taken; another pair
+        }
+    }
+
     Map<Region, List<ServiceProcess>> services() {
         return services;
     }
@@ -97,6 +192,10 @@ final class LocalStack implements AutoCloseable {
      * that started before that found no active region).
      */
     void startServices() {
+        if (dns != null) {
+            dns.start(dnsArguments(), Map.of());
+            dns.awaitReady(READY_WITHIN);
+        }
         inParallel(cloud.regions(), this::startServices);
         awaitDeciders(DECIDERS_READY_WITHIN);
     }
@@ -182,14 +281,51 @@ final class LocalStack implements AutoCloseable {
     /** Starts a region's services (on their ports) and waits until they are ready. */
     void startServices(Region region) {
         List<ServiceProcess> regional = services.get(region);
-        for (ServiceProcess service : regional) {
+        // The data plane first: it makes the PKI whose root CA onboarding hands out.
+        List<ServiceProcess> dataPlane = regional.stream()
+                .filter(service -> service.name().equals(DATA_PLANE))
+                .toList();
+        for (ServiceProcess service : dataPlane) {
+            service.start(dataPlaneArguments(region), Map.of("IOTDR_PKI_PASSWORD", secrets.get("pki-password")));
+        }
+        inParallel(dataPlane, service -> service.awaitReady(READY_WITHIN));
+        List<ServiceProcess> others = regional.stream()
+                .filter(service -> !service.name().equals(DATA_PLANE))
+                .toList();
+        for (ServiceProcess service : others) {
             service.start(
                     arguments(region),
                     Map.of(
                             "IOTDR_SECURITY_JWTSECRET", secrets.get("jwt-secret"),
                             "IOTDR_ONBOARDING_PRIVATEKEYENCRYPTIONKEY", secrets.get("private-key-encryption-key")));
         }
-        inParallel(regional, service -> service.awaitReady(READY_WITHIN));
+        inParallel(others, service -> service.awaitReady(READY_WITHIN));
+    }
+
+    private List<String> dataPlaneArguments(Region region) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--region=" + region.code(),
+                "--iot-endpoint=" + cloud.endpoint(region),
+                "--domain=" + domain.name(),
+                "--address=" + address(region),
+                "--mqtt-port=" + MQTT_PORT,
+                "--api-port=" + API_PORT,
+                "--pki-dir=" + pkiDirectory(),
+                "--work-dir=" + stateDirectory.resolve("dataplane-" + region.code())));
+        services.get(region).stream()
+                .filter(service -> service.name().equals("onboarding"))
+                .forEach(service -> arguments.add("--route=/v1/devices=" + service.url()));
+        return arguments;
+    }
+
+    private List<String> dnsArguments() {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--route53-endpoint=" + cloud.globalEndpoint(),
+                "--domain=" + domain.name(),
+                "--bind=127.0.0.1",
+                "--port=" + dnsPort));
+        cloud.regions().forEach(region -> arguments.add("--region=" + region.code() + "=" + address(region)));
+        return arguments;
     }
 
     private List<String> arguments(Region region) {
@@ -205,6 +341,14 @@ final class LocalStack implements AutoCloseable {
                 "--iotdr.aws.secret-access-key=testing",
                 "--iotdr.security.jwt-issuer=iotdr-local"));
         cloud.endpoints().forEach((r, uri) -> arguments.add("--iotdr.aws.endpoints." + r.code() + "=" + uri));
+        if (hasDataPlane()) {
+            // Devices trust the local root CA as they trust Amazon's on AWS; onboarding hands it out.
+            arguments.add("--iotdr.onboarding.root-ca=file:" + pkiDirectory().resolve("root-ca.pem"));
+            // api.<domain> points at each region's load balancer name, which the local DNS answers as AWS would.
+            cloud.regions()
+                    .forEach(each -> arguments.add("--iotdr.failover.regions." + each.code() + ".api-target=iotdr-api."
+                            + each.code() + ".elb.amazonaws.com"));
+        }
         // Where every region's services are, for the failover service's probes and lag checks.
         services.forEach((each, regional) -> regional.forEach(service -> {
             if (service.name().equals("onboarding")) {
@@ -220,6 +364,9 @@ final class LocalStack implements AutoCloseable {
     public void close() {
         try {
             inParallel(services.values().stream().flatMap(List::stream).toList(), ServiceProcess::stop);
+            if (dns != null) {
+                dns.stop();
+            }
         } finally {
             cloud.close();
         }

@@ -43,12 +43,21 @@ final class LocalStackState {
         ObjectNode global = root.putObject("global");
         global.put("emulator", cloud.globalEndpoint().toString());
         putPid(global, pids.get(LocalCloud.GLOBAL));
+        stack.dns().ifPresent(dns -> {
+            global.put("dns", stack.dnsAddress());
+            global.put("pki", stack.pkiDirectory().toString());
+            dns.pid().ifPresentOrElse(pid -> global.put("dnsPid", pid), () -> global.putNull("dnsPid"));
+        });
         ObjectNode regions = root.putObject("regions");
         for (Region region : cloud.regions()) {
             ObjectNode entry = regions.putObject(region.code());
             entry.put("emulator", cloud.endpoint(region).toString());
             entry.put("running", cloud.isRunning(region));
             putPid(entry, pids.get(region.code()));
+            if (stack.hasDataPlane()) {
+                entry.put("iotEndpoint", stack.address(region) + ":" + LocalStack.MQTT_PORT);
+                entry.put("apiEndpoint", stack.address(region) + ":" + LocalStack.API_PORT);
+            }
             for (ServiceProcess service : stack.services().get(region)) {
                 entry.put(service.name(), service.url().toString());
                 service.pid()

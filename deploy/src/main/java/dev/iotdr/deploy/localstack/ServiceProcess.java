@@ -31,7 +31,8 @@ final class ServiceProcess {
 
     private final String name;
     private final String region;
-    private final Path jar;
+    private final List<String> launch;
+    private final boolean springBoot;
     private final Path logFile;
     private final List<String> ownArguments;
     private final HttpClient http =
@@ -40,10 +41,30 @@ final class ServiceProcess {
     private Process process;
 
     ServiceProcess(String name, String region, Path jar, List<String> ownArguments, Path logFile) {
+        this(name, region, List.of("-jar", jar.toString()), true, ownArguments, logFile);
+    }
+
+    /**
+     * A plain main class (the local data plane, the local DNS) on a class path: told {@code --admin-port} and
+     * {@code --parent-pid} instead of Spring's settings, and ready when its admin port's readiness answers 200.
+     */
+    static ServiceProcess mainClass(
+            String name, String region, String classpath, String mainClass, List<String> ownArguments, Path logFile) {
+        return new ServiceProcess(name, region, List.of("-cp", classpath, mainClass), false, ownArguments, logFile);
+    }
+
+    private ServiceProcess(
+            String name,
+            String region,
+            List<String> launch,
+            boolean springBoot,
+            List<String> ownArguments,
+            Path logFile) {
         this.ownArguments = List.copyOf(ownArguments);
         this.name = name;
         this.region = region;
-        this.jar = jar;
+        this.launch = List.copyOf(launch);
+        this.springBoot = springBoot;
         this.logFile = logFile;
         this.port = freePort(); // known before start, so that other services can be told this one's URL
     }
@@ -56,17 +77,17 @@ final class ServiceProcess {
             port = freePort();
         }
         List<String> command = new ArrayList<>(List.of(
-                javaBinary(),
-                "-Xms64m",
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xss512k",
-                "-jar",
-                jar.toString(),
-                "--server.port=" + port,
-                "--server.address=127.0.0.1",
-                "--iotdr.parent-pid=" + ProcessHandle.current().pid()));
+                javaBinary(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        command.addAll(launch);
+        command.addAll(
+                springBoot
+                        ? List.of(
+                                "--server.port=" + port,
+                                "--server.address=127.0.0.1",
+                                "--iotdr.parent-pid=" + ProcessHandle.current().pid())
+                        : List.of(
+                                "--admin-port=" + port,
+                                "--parent-pid=" + ProcessHandle.current().pid()));
         command.addAll(arguments);
         command.addAll(ownArguments);
         try {

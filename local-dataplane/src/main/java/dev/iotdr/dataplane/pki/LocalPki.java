@@ -70,6 +70,10 @@ public final class LocalPki {
     private static final Duration SERVER_VALIDITY = Duration.ofDays(397);
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
+    /** AES-CBC with PKCS#7 padding for the encrypted key, which the JDK's own providers name differently. */
+    private static final java.security.Provider BOUNCY_CASTLE =
+            new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private final Path directory;
     private final char[] password;
 
@@ -80,6 +84,11 @@ public final class LocalPki {
         }
         this.directory = directory;
         this.password = password.clone();
+    }
+
+    /** The password the keystore and the CA's key are under (a copy). */
+    public char[] password() {
+        return password.clone();
     }
 
     public Path directory() {
@@ -96,12 +105,26 @@ public final class LocalPki {
 
     /**
      * Creates the root CA if there is none, and a server certificate for the domain if there is none, it names
-     * another domain, another CA issued it, or it expires within 30 days. Idempotent; not safe for two processes
-     * at once (the local stack's supervisor alone calls it).
+     * another domain, another CA issued it, or it expires within 30 days. Idempotent; every region's data plane
+     * calls it at start, so it holds a file lock on the directory meanwhile.
      */
     public synchronized void ensure(FleetDomain domain) {
         try {
             Files.createDirectories(directory);
+            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+                            directory.resolve(".lock"),
+                            java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock held = lock.lock()) {
+                ensureLocked(domain);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the local PKI in " + directory, e);
+        }
+    }
+
+    private void ensureLocked(FleetDomain domain) {
+        try {
             Authority ca = Files.exists(rootCaFile()) && Files.exists(directory.resolve(ROOT_CA_KEY))
                     ? readAuthority()
                     : createAuthority();
@@ -169,7 +192,9 @@ public final class LocalPki {
             if (!(read instanceof PKCS8EncryptedPrivateKeyInfo encrypted)) {
                 throw new IllegalStateException(directory.resolve(ROOT_CA_KEY) + " is not an encrypted PKCS#8 key");
             }
-            InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password);
+            InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                    .setProvider(BOUNCY_CASTLE)
+                    .build(password);
             PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
             return new Authority(certificate, key);
         }
@@ -263,6 +288,7 @@ public final class LocalPki {
     private String encryptedPem(PrivateKey key) throws OperatorCreationException, IOException {
         OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(
                         org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
+                .setProvider(BOUNCY_CASTLE)
                 .setPassword(password)
                 .setRandom(new SecureRandom())
                 .build();

@@ -24,10 +24,10 @@ class DevicePolicyTest {
     }
 
     @Test
-    void theDesignsFleetTelemetryTopicIsOutsideWhatTheShippedPolicyGrants() {
-        // DESIGN.md's devices publish on dt/fleet/<thing>/telemetry, but the shipped policy grants dt/<thing>/*;
-        // this pins the mismatch so that fixing the policy (shared-model) makes this test fail and get removed.
+    void aDeviceMayPublishItsFleetTelemetryButNotAnotherThingsFleetTelemetry() {
         assertThat(POLICY.allows(IotAction.PUBLISH, ARNS.topic("dt/fleet/thing-1/telemetry"), THING_1))
+                .isTrue();
+        assertThat(POLICY.allows(IotAction.PUBLISH, ARNS.topic("dt/fleet/thing-2/telemetry"), THING_1))
                 .isFalse();
     }
 
