@@ -8,6 +8,8 @@ import dev.iotdr.dataplane.broker.MessageRoute;
 import dev.iotdr.dataplane.broker.RegionalBroker;
 import dev.iotdr.dataplane.broker.RegistryView;
 import dev.iotdr.dataplane.pki.LocalPki;
+import dev.iotdr.dataplane.rules.FleetRules;
+import dev.iotdr.dataplane.rules.TopicRules;
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.domain.FleetDomain;
@@ -30,7 +32,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ public final class DataPlaneMain {
                 routes,
                 pki,
                 clients,
-                rules -> MessageRoute.NONE,
+                DataPlaneMain::topicRules,
                 Path.of(required(options, "work-dir")),
                 Integer.parseInt(required(options, "admin-port")));
         optional(options, "parent-pid")
@@ -107,7 +108,8 @@ public final class DataPlaneMain {
     }
 
     /** The started parts; closing stops them in reverse order. */
-    public record Running(RegionalBroker broker, ApiLoadBalancer api, HttpServer admin, ExecutorService lookups)
+    public record Running(
+            RegionalBroker broker, ApiLoadBalancer api, HttpServer admin, ExecutorService lookups, MessageRoute route)
             implements AutoCloseable {
         public int adminPort() {
             return admin.getAddress().getPort();
@@ -121,6 +123,7 @@ public final class DataPlaneMain {
             } finally {
                 broker.close();
                 lookups.shutdownNow();
+                route.close(); // after the broker: no message arrives any more, and those accepted are sent
             }
         }
     }
@@ -137,18 +140,19 @@ public final class DataPlaneMain {
             Map<String, URI> routes,
             LocalPki pki,
             RegionalAwsClients clients,
-            Function<RegionalAwsClients, MessageRoute> routeFor,
+            java.util.function.BiFunction<Region, RegionalAwsClients, MessageRoute> routeFor,
             Path workDirectory,
             int adminPort)
             throws IOException {
         char[] password = pkiPassword(pki);
         pki.ensure(domain);
         ExecutorService lookups = Executors.newFixedThreadPool(32);
+        MessageRoute route = routeFor.apply(region, clients);
         IotCoreRules rules = new IotCoreRules(
                 region.code(),
                 List.of(domain.iotEndpoint(), ".iot." + region.code() + ".amazonaws.com"),
                 new RegistryView(clients.iot(region), REGISTRY_BOUND, 200_000, lookups, Clock.systemUTC()),
-                routeFor.apply(clients),
+                route,
                 Clock.systemUTC());
         RegionalBroker broker = null;
         ApiLoadBalancer api = null;
@@ -165,7 +169,7 @@ public final class DataPlaneMain {
                             200,
                             "{\"region\":\"" + region.code() + "\",\"connections\":" + rules.connections() + "}"));
             admin.start();
-            return new Running(broker, api, admin, lookups);
+            return new Running(broker, api, admin, lookups, route);
         } catch (IOException | RuntimeException failed) {
             if (api != null) {
                 api.close();
@@ -174,8 +178,29 @@ public final class DataPlaneMain {
                 broker.close();
             }
             lookups.shutdownNow();
+            route.close();
             throw failed;
         }
+    }
+
+    /**
+     * The region's topic rules: the fleet's rules and queues ensured first (until the templates own them), then
+     * every rule stored in the region's registry executed for each accepted message.
+     */
+    public static MessageRoute topicRules(Region region, RegionalAwsClients clients) {
+        new FleetRules(clients.iot(region), clients.sqs(region)).ensure();
+        TopicRules rules = TopicRules.start(clients.iot(region), clients.sqs(region));
+        return new MessageRoute() {
+            @Override
+            public void accepted(String topic, byte[] payload, String clientId, String principal, long receivedAt) {
+                rules.onMessage(topic, payload, clientId, principal, receivedAt);
+            }
+
+            @Override
+            public void close() {
+                rules.close();
+            }
+        };
     }
 
     private static char[] pkiPassword(LocalPki pki) {
