@@ -27,6 +27,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
@@ -81,14 +82,16 @@ class LocalDnsOutageIntegrationTest {
     }
 
     private static void writeState(Route53Client route53, String zoneId, Name name, String value) {
-        route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId)
-                .changeBatch(
-                        b -> b.changes(c -> c.action(ChangeAction.UPSERT).resourceRecordSet(s -> s.name(name.toString())
-                                .type(RRType.TXT)
-                                .ttl(5L)
-                                .resourceRecords(ResourceRecord.builder()
-                                        .value("\"" + value + "\"")
-                                        .build())))));
+        Change upsert = Change.builder()
+                .action(ChangeAction.UPSERT)
+                .resourceRecordSet(set -> set.name(name.toString())
+                        .type(RRType.TXT)
+                        .ttl(5L)
+                        .resourceRecords(ResourceRecord.builder()
+                                .value("\"" + value + "\"")
+                                .build()))
+                .build();
+        route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(upsert)));
     }
 
     private static void awaitState(LocalDns dns, Name name, String value) throws Exception {
