@@ -39,16 +39,23 @@ final class EndpointProbe {
     private static final int MAX_STATUS_LINE = 1024;
 
     private final Function<String, Optional<InetAddress>> resolver;
-    private final SSLContext trustingEverything;
 
     /** @param resolver the address a health check's domain name has now (this DNS's own answer) */
     EndpointProbe(Function<String, Optional<InetAddress>> resolver) {
         this.resolver = resolver;
+    }
+
+    /**
+     * A context per probe: every probe is a full handshake, as a checker's is; a shared context would resume
+     * the last session and skip what a fresh client does (SNI included).
+     */
+    private static SSLContext trustingEverything() throws IOException {
         try {
-            trustingEverything = SSLContext.getInstance("TLS");
-            trustingEverything.init(null, new TrustManager[] {new AnyCertificate()}, null);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AnyCertificate()}, null);
+            return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JVM", e);
+            throw new IOException("no TLS in this JVM", e);
         }
     }
 
@@ -88,7 +95,7 @@ final class EndpointProbe {
         long statusDeadline = System.nanoTime() + HTTP_STATUS.toNanos();
         Socket socket = plain;
         if (check.type().tls()) {
-            SSLSocket tls = (SSLSocket) trustingEverything
+            SSLSocket tls = (SSLSocket) trustingEverything()
                     .getSocketFactory()
                     .createSocket(plain, plain.getInetAddress().getHostAddress(), check.port(), true);
             SSLParameters parameters = tls.getSSLParameters();

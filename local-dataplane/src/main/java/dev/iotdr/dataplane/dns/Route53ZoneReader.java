@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
@@ -39,6 +41,7 @@ final class Route53ZoneReader {
     private static final int DEFAULT_INTERVAL = 30;
 
     private static final int DEFAULT_THRESHOLD = 3;
+    private static final Pattern EMULATOR_WRAPPED = Pattern.compile("\\{'Value': '(.*)'}");
 
     private final Route53Client route53;
     private final Name apex;
@@ -180,7 +183,8 @@ final class Route53ZoneReader {
         List<org.xbill.DNS.Record> records = new ArrayList<>();
         for (ResourceRecord value : stored.resourceRecords()) {
             try {
-                records.add(org.xbill.DNS.Record.fromString(name, type, DClass.IN, ttl, value.value(), Name.root));
+                records.add(org.xbill.DNS.Record.fromString(
+                        name, type, DClass.IN, ttl, unwrapped(value.value()), Name.root));
             } catch (IOException | RuntimeException unreadable) {
                 warnOnce(
                         stored.name() + " " + value.value(),
@@ -229,6 +233,15 @@ final class Route53ZoneReader {
         }
         return Optional.of(new StoredRecordSet(
                 name, type, records, policy, setIdentifier, role, Optional.ofNullable(stored.healthCheckId()), alias));
+    }
+
+    /**
+     * The value itself. The emulator returns the SOA it creates with a zone as the text of a Python dict,
+     * {@code {'Value': '<soa>'}}; Route 53 returns the bare value.
+     */
+    static String unwrapped(String value) {
+        Matcher wrapped = EMULATOR_WRAPPED.matcher(value);
+        return wrapped.matches() ? wrapped.group(1) : value;
     }
 
     /** The check's settings, or empty when Route 53 no longer has it (its records then count as healthy). */
