@@ -144,7 +144,7 @@ public final class DataPlaneMain {
             Path workDirectory,
             int adminPort)
             throws IOException {
-        char[] password = pkiPassword(pki);
+        char[] password = pki.password();
         pki.ensure(domain);
         ExecutorService lookups = Executors.newFixedThreadPool(32);
         MessageRoute route = routeFor.apply(region, clients);
@@ -201,10 +201,6 @@ public final class DataPlaneMain {
                 rules.close();
             }
         };
-    }
-
-    private static char[] pkiPassword(LocalPki pki) {
-        return pki.password();
     }
 
     private static void reply(HttpExchange exchange, int status, String body) throws IOException {
