@@ -134,6 +134,40 @@ class DnsAnswersTest {
     }
 
     @Test
+    void aWildcardAnswersForNamesThatDoNotExistUnderItsParentWithTheAskedOwner() {
+        Message wild = ask("anything.wild.unit.example.test.", Type.A);
+        Message named = ask("named.wild.unit.example.test.", Type.A);
+
+        assertThat(wild.getSection(Section.ANSWER)).singleElement().satisfies(record -> {
+            assertThat(record.getName()).isEqualTo(name("anything.wild.unit.example.test."));
+            assertThat(data(record)).isEqualTo("127.0.0.30");
+        });
+        assertThat(addressOf(named)).isEqualTo("127.0.0.31");
+    }
+
+    @Test
+    void anAliasAnswersItsTargetsRecordsUnderItsOwnNameWithTheTargetsTtl() {
+        assertThat(ask("alias.unit.example.test.", Type.A).getSection(Section.ANSWER))
+                .singleElement()
+                .satisfies(record -> {
+                    assertThat(record.getName()).isEqualTo(name("alias.unit.example.test."));
+                    assertThat(record.getTTL()).isEqualTo(31L);
+                    assertThat(data(record)).isEqualTo("127.0.0.31");
+                });
+    }
+
+    @Test
+    void aOneOfManyPolicyAnswersTheFirstHealthySetByIdentifier() {
+        assertThat(addressOf(ask("weighted.unit.example.test.", Type.A))).isEqualTo("127.0.0.1");
+
+        unhealthy.add("check-a");
+
+        assertThat(ask("weighted.unit.example.test.", Type.A).getSection(Section.ANSWER))
+                .singleElement()
+                .satisfies(record -> assertThat(data(record)).isEqualTo("127.0.0.2"));
+    }
+
+    @Test
     void aRegionalAwsNameAnswersItsRegionsAddress() {
         Message response = ask("xyz-ats.iot.eu-west-1.amazonaws.com.", Type.A);
 
@@ -285,6 +319,28 @@ class DnsAnswersTest {
         sets.add(simple("deep.sub.unit.example.test.", Type.A, 5, "127.0.0.9"));
         sets.add(simple("loop-a.unit.example.test.", Type.CNAME, 5, "loop-b.unit.example.test."));
         sets.add(simple("loop-b.unit.example.test.", Type.CNAME, 5, "loop-a.unit.example.test."));
+        sets.add(simple("*.wild.unit.example.test.", Type.A, 30, "127.0.0.30"));
+        sets.add(simple("named.wild.unit.example.test.", Type.A, 31, "127.0.0.31"));
+        sets.add(new StoredRecordSet(
+                name("alias.unit.example.test."),
+                Type.A,
+                List.of(),
+                StoredRecordSet.RoutingPolicy.SIMPLE,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(name("named.wild.unit.example.test."))));
+        for (String id : List.of("b", "a", "c")) {
+            sets.add(new StoredRecordSet(
+                    name("weighted.unit.example.test."),
+                    Type.A,
+                    List.of(record("weighted.unit.example.test.", Type.A, 5, "127.0.0." + (id.charAt(0) - 'a' + 1))),
+                    StoredRecordSet.RoutingPolicy.ONE_OF,
+                    Optional.of(id),
+                    Optional.empty(),
+                    Optional.of("check-" + id),
+                    Optional.empty()));
+        }
         String chunk = "\"" + "x".repeat(250) + "\"";
         sets.add(simple("big.unit.example.test.", Type.TXT, 5, chunk + " " + chunk + " " + chunk));
         return new ZoneView(APEX, "Z1", sets, Map.of());

@@ -176,7 +176,17 @@ class LocalDnsIntegrationTest {
             exchange.close();
         });
         server.start();
+        AtomicInteger unreferencedProbes = new AtomicInteger();
+        HttpServer unreferenced = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        unreferenced.createContext("/", exchange -> {
+            unreferencedProbes.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        unreferenced.start();
         try {
+            // a check no record references, as the deciders keep theirs: a signal, never probed here
+            healthCheck(HealthCheckType.HTTP, unreferenced.getAddress().getPort(), "/", 1);
             String check =
                     healthCheck(HealthCheckType.HTTP, server.getAddress().getPort(), "/actuator/health/readiness", 1);
             failoverPair(
@@ -192,11 +202,15 @@ class LocalDnsIntegrationTest {
             assertThat(addressOf(ask(name("http-checked"), Type.A, false)))
                     .as("two 200s with a threshold of 1: healthy")
                     .isEqualTo("127.0.1.1");
+            assertThat(unreferencedProbes.get())
+                    .as("probes of the unreferenced check")
+                    .isZero();
 
             status.set(500);
             awaitAnswer(name("http-checked"), Type.A, false, response -> "127.0.2.1".equals(addressOf(response)));
         } finally {
             server.stop(0);
+            unreferenced.stop(0);
         }
     }
 
