@@ -95,7 +95,7 @@ public final class LocalDns implements AutoCloseable {
         }
         refresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("dns-zone-refresh").factory());
-        refresher.scheduleWithFixedDelay(this::refresh, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refreshSafely, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
         log.info(
                 "local DNS for {} listening on {}:{} (UDP and TCP), reading the zone every {}",
                 domain,
@@ -130,6 +130,15 @@ public final class LocalDns implements AutoCloseable {
             listeners.close();
         }
         healthCheckers.close();
+    }
+
+    /** One scheduled refresh; nothing it meets may end the schedule (a thrown exception would stop it for good). */
+    private void refreshSafely() {
+        try {
+            refresh();
+        } catch (RuntimeException unexpected) {
+            log.error("refreshing hosted zone {} failed unexpectedly; trying again next interval", domain, unexpected);
+        }
     }
 
     /** Reads the zone; on failure keeps the last good view and says so once per failure streak. */
