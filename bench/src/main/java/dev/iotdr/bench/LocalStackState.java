@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What {@code ./drctl up} wrote to {@code .drctl/state.json}: where everything runs. */
-record LocalStackState(Map<String, JsonNode> regions, URI globalEmulator, URI control, Path stateDirectory) {
+record LocalStackState(
+        Map<String, JsonNode> regions, URI globalEmulator, URI control, Path stateDirectory, JsonNode root) {
 
     static LocalStackState read(Path stateDirectory) {
         Path file = stateDirectory.resolve("state.json");
@@ -26,7 +27,8 @@ record LocalStackState(Map<String, JsonNode> regions, URI globalEmulator, URI co
                     regions,
                     URI.create(root.get("global").get("emulator").asString()),
                     URI.create(root.get("supervisor").get("control").asString()),
-                    stateDirectory);
+                    stateDirectory,
+                    root);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
         }
@@ -38,6 +40,20 @@ record LocalStackState(Map<String, JsonNode> regions, URI globalEmulator, URI co
             throw new IllegalStateException(service + " is not running in " + region + "; is it built?");
         }
         return URI.create(node.asString());
+    }
+
+    /** The fleet's custom domain. */
+    String domain() {
+        return root.get("domain").asString();
+    }
+
+    /** The local PKI's directory (root CA, server certificate); present when the data plane is built. */
+    Path pkiDirectory() {
+        JsonNode pki = root.path("global").get("pki");
+        if (pki == null || pki.isNull()) {
+            throw new IllegalStateException("the local stack runs no data plane; is local-dataplane built?");
+        }
+        return Path.of(pki.asString());
     }
 
     String secret(String name) {

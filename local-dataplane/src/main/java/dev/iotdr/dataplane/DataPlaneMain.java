@@ -1,6 +1,5 @@
 package dev.iotdr.dataplane;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.iotdr.dataplane.api.ApiLoadBalancer;
 import dev.iotdr.dataplane.broker.IotCoreRules;
@@ -16,11 +15,9 @@ import dev.iotdr.shared.domain.FleetDomain;
 import dev.iotdr.shared.domain.Region;
 import dev.iotdr.shared.runtime.ParentProcessWatch;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,9 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +48,11 @@ public final class DataPlaneMain {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneMain.class);
     /** How old the registry view may be: IoT Core refuses a revoked certificate at the next connect within 2 s. */
     static final Duration REGISTRY_BOUND = Duration.ofSeconds(1);
+    /** Registry entries kept: an entry serves for {@link #REGISTRY_BOUND}, so this is connects per second. */
+    static final int REGISTRY_ENTRIES = 20_000;
+
+    private static final int LOOKUP_THREADS = 32;
+    private static final int LOOKUP_QUEUE = 5_000;
 
     private DataPlaneMain() {}
 
@@ -146,12 +150,19 @@ public final class DataPlaneMain {
             throws IOException {
         char[] password = pki.password();
         pki.ensure(domain);
-        ExecutorService lookups = Executors.newFixedThreadPool(32);
+        // a bounded queue: in a connect storm a lookup that would start after the device gave up is refused instead
+        ExecutorService lookups = new ThreadPoolExecutor(
+                LOOKUP_THREADS,
+                LOOKUP_THREADS,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(LOOKUP_QUEUE),
+                Thread.ofPlatform().name("registry-lookup-", 0).daemon().factory());
         MessageRoute route = routeFor.apply(region, clients);
         IotCoreRules rules = new IotCoreRules(
                 region.code(),
                 List.of(domain.iotEndpoint(), ".iot." + region.code() + ".amazonaws.com"),
-                new RegistryView(clients.iot(region), REGISTRY_BOUND, 200_000, lookups, Clock.systemUTC()),
+                new RegistryView(clients.iot(region), REGISTRY_BOUND, REGISTRY_ENTRIES, lookups, Clock.systemUTC()),
                 route,
                 Clock.systemUTC());
         RegionalBroker broker = null;
@@ -161,10 +172,11 @@ public final class DataPlaneMain {
             api = ApiLoadBalancer.start(apiAddress, pki.serverKeystore(), password, routes);
             HttpServer admin =
                     HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), adminPort), 16);
-            admin.createContext("/actuator/health/readiness", exchange -> reply(exchange, 200, "{\"status\":\"UP\"}"));
+            admin.createContext(
+                    "/actuator/health/readiness", exchange -> AdminReplies.json(exchange, 200, "{\"status\":\"UP\"}"));
             admin.createContext(
                     "/v1/dataplane",
-                    exchange -> reply(
+                    exchange -> AdminReplies.json(
                             exchange,
                             200,
                             "{\"region\":\"" + region.code() + "\",\"connections\":" + rules.connections() + "}"));
@@ -201,17 +213,6 @@ public final class DataPlaneMain {
                 rules.close();
             }
         };
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        try (exchange) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 
     private static Map<String, List<String>> options(String[] args) {

@@ -5,6 +5,7 @@ import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.domain.Region;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
@@ -36,7 +44,9 @@ import tools.jackson.databind.node.ObjectNode;
  * connect-ready in the secondary; stop the primary for real (its emulator and its services); let automatic
  * failover happen; check that the custom names point at the secondary, that every device is connect-ready
  * there and that a new device can be onboarded there; bring the primary back, let it catch up, fail back;
- * check both regions agree. Connect-readiness is checked straight against each region's IoT registry.
+ * check both regions agree. Connect-readiness is checked straight against each region's IoT registry; the
+ * custom names are resolved through the local DNS before the outage, after the failover and after the failback, and
+ * must answer the active region's address each time.
  * Exits non-zero when the drill did not pass.
  */
 public final class DrillMain {
@@ -120,6 +130,20 @@ public final class DrillMain {
             }
             say("all devices connect-ready in %s after %.1f s", secondary, seconds(replicationStart, Instant.now()));
 
+            // The local DNS answers the custom names with the primary's address before the outage.
+            String primaryAddress = regionAddress(primary);
+            String secondaryAddress = regionAddress(secondary);
+            for (String name : customNames()) {
+                Optional<DnsAnswer> answer = resolve(name);
+                report.put(
+                        "dnsBeforeOutage_" + name.substring(0, 3),
+                        answer.map(DnsAnswer::toString).orElse("none"));
+                if (answer.isEmpty() || !answer.get().address().equals(primaryAddress)) {
+                    failures.add("before the outage the local DNS answered " + name + " with "
+                            + answer.map(DnsAnswer::toString).orElse("nothing") + ", not " + primaryAddress);
+                }
+            }
+
             // 3. The primary goes down for real.
             Instant outage = Instant.now();
             control(primary, "stop");
@@ -174,6 +198,24 @@ public final class DrillMain {
                 report.put(name + "NameServes", primaryRole.orElse("none"));
                 if (!primaryRole.equals(Optional.of(secondary.code()))) {
                     failures.add(name + "." + state.get("domain").asString() + " does not point at " + secondary);
+                }
+            }
+
+            // The local DNS answers them with the secondary's address (it reads Route 53 every second).
+            for (String name : customNames()) {
+                boolean moved = eventually(
+                        () -> resolve(name)
+                                .filter(answer -> answer.address().equals(secondaryAddress))
+                                .isPresent(),
+                        Duration.ofSeconds(10));
+                report.put("dnsAnswersSecondarySeconds_" + name.substring(0, 3), seconds(outage, Instant.now()));
+                Optional<DnsAnswer> answer = resolve(name);
+                report.put(
+                        "dnsAfterFailover_" + name.substring(0, 3),
+                        answer.map(DnsAnswer::toString).orElse("none"));
+                if (!moved) {
+                    failures.add("after the failover the local DNS still answers " + name + " with "
+                            + answer.map(DnsAnswer::toString).orElse("nothing") + ", not " + secondaryAddress);
                 }
             }
 
@@ -272,6 +314,15 @@ public final class DrillMain {
             if (!apiServes.equals(Optional.of(primary.code()))) {
                 failures.add("after failback api. points at " + apiServes.orElse("nothing"));
             }
+            for (String name : customNames()) {
+                if (!eventually(
+                        () -> resolve(name)
+                                .filter(answer -> answer.address().equals(primaryAddress))
+                                .isPresent(),
+                        Duration.ofSeconds(10))) {
+                    failures.add("after failback the local DNS does not answer " + name + " with " + primaryAddress);
+                }
+            }
         }
         return finish(report, failures);
     }
@@ -362,6 +413,52 @@ public final class DrillMain {
                 .filter(record -> record.name().equals(fqdn) && record.failover() == ResourceRecordSetFailover.PRIMARY)
                 .map(record -> record.setIdentifier())
                 .findFirst());
+    }
+
+    /** What the local DNS answered for a name: the address the chain ends at, and the first record's TTL. */
+    private record DnsAnswer(String address, long ttlSeconds) {
+        @Override
+        public String toString() {
+            return address + " (ttl " + ttlSeconds + " s)";
+        }
+    }
+
+    private List<String> customNames() {
+        String domain = state.get("domain").asString();
+        return List.of("iot." + domain, "api." + domain);
+    }
+
+    /** The region's data-plane address, as state.json records its MQTT endpoint ({@code address:port}). */
+    private String regionAddress(Region region) {
+        String endpoint =
+                state.get("regions").get(region.code()).get("iotEndpoint").asString();
+        return endpoint.substring(0, endpoint.lastIndexOf(':'));
+    }
+
+    /** One query to the local DNS (no cache), following the answer's CNAME chain to its address. */
+    private Optional<DnsAnswer> resolve(String name) {
+        JsonNode dns = state.get("global").get("dns");
+        if (dns == null || dns.isNull()) {
+            return Optional.empty();
+        }
+        String server = dns.asString();
+        try {
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(
+                    server.substring(0, server.lastIndexOf(':')),
+                    Integer.parseInt(server.substring(server.lastIndexOf(':') + 1))));
+            resolver.setTimeout(Duration.ofSeconds(2));
+            Message answer = resolver.send(
+                    Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(name + "."), Type.A, DClass.IN)));
+            List<org.xbill.DNS.Record> records = answer.getSection(Section.ANSWER);
+            return records.stream()
+                    .filter(ARecord.class::isInstance)
+                    .map(ARecord.class::cast)
+                    .findFirst()
+                    .map(a -> new DnsAnswer(
+                            a.getAddress().getHostAddress(), records.getFirst().getTTL()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private JsonNode newestEvent(URI failover, Region to) {

@@ -62,6 +62,11 @@ final class LocalStack implements AutoCloseable {
 
     static final int API_PORT = 8443;
     static final String DATA_PLANE = "dataplane";
+    /**
+     * The data plane stops its broker (HiveMQ gets up to 30 s) and then drains the topic rules' queued executions
+     * (up to 30 s, {@code TopicRulesSettings.DEFAULTS}); killed earlier, messages it has acknowledged would be lost.
+     */
+    static final Duration DATA_PLANE_STOP_GRACE = Duration.ofSeconds(75);
 
     private final LocalCloud cloud;
     private final FleetDomain domain;
@@ -72,7 +77,8 @@ final class LocalStack implements AutoCloseable {
     /** The local DNS for the custom names (global, like Route 53); absent when the data plane is not built. */
     private final ServiceProcess dns;
 
-    private final int dnsPort;
+    /** Picked just before the DNS starts (a port picked long before could be taken by then). */
+    private volatile int dnsPort;
 
     LocalStack(LocalCloud cloud, FleetDomain domain, Path repositoryRoot, Path stateDirectory) {
         this.cloud = cloud;
@@ -90,7 +96,6 @@ final class LocalStack implements AutoCloseable {
                 throw new LocalCloudException("cannot read " + dataPlaneClasspath, e);
             }
         }
-        this.dnsPort = freeLoopbackPort();
         this.dns = classpath == null
                 ? null
                 : ServiceProcess.mainClass(
@@ -99,7 +104,8 @@ final class LocalStack implements AutoCloseable {
                         classpath,
                         "dev.iotdr.dataplane.dns.DnsMain",
                         List.of(),
-                        stateDirectory.resolve("logs").resolve("dns.log"));
+                        stateDirectory.resolve("logs").resolve("dns.log"),
+                        Duration.ofSeconds(15));
         for (Region region : cloud.regions()) {
             List<ServiceProcess> regional = new ArrayList<>();
             if (classpath != null) {
@@ -109,7 +115,8 @@ final class LocalStack implements AutoCloseable {
                         classpath,
                         "dev.iotdr.dataplane.DataPlaneMain",
                         List.of(),
-                        stateDirectory.resolve("logs").resolve(DATA_PLANE + "-" + region.code() + ".log")));
+                        stateDirectory.resolve("logs").resolve(DATA_PLANE + "-" + region.code() + ".log"),
+                        DATA_PLANE_STOP_GRACE));
             }
             for (ServiceModule module : MODULES) {
                 Path jar = repositoryRoot.resolve(module.jar());
@@ -196,6 +203,9 @@ final class LocalStack implements AutoCloseable {
         awaitDeciders(DECIDERS_READY_WITHIN);
         if (dns != null) {
             // After the deciders: the first of them creates the hosted zone the DNS answers from.
+            if (dns.pid().isEmpty()) {
+                dnsPort = freeLoopbackPort();
+            }
             dns.start(dnsArguments(), Map.of());
             dns.awaitReady(READY_WITHIN);
         }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ServiceProcess {
     private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
+    /** How long a Spring service gets to stop after SIGTERM before it is killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
     private final String name;
@@ -35,22 +36,32 @@ final class ServiceProcess {
     private final boolean springBoot;
     private final Path logFile;
     private final List<String> ownArguments;
+    private final Duration stopGrace;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private int port;
     private Process process;
 
     ServiceProcess(String name, String region, Path jar, List<String> ownArguments, Path logFile) {
-        this(name, region, List.of("-jar", jar.toString()), true, ownArguments, logFile);
+        this(name, region, List.of("-jar", jar.toString()), true, ownArguments, logFile, STOP_GRACE);
     }
 
     /**
      * A plain main class (the local data plane, the local DNS) on a class path: told {@code --admin-port} and
      * {@code --parent-pid} instead of Spring's settings, and ready when its admin port's readiness answers 200.
+     * {@code stopGrace} is how long it gets to stop after SIGTERM before it is killed: at least as long as its own
+     * shutdown may take, or what it has accepted but not yet handed on is lost.
      */
     static ServiceProcess mainClass(
-            String name, String region, String classpath, String mainClass, List<String> ownArguments, Path logFile) {
-        return new ServiceProcess(name, region, List.of("-cp", classpath, mainClass), false, ownArguments, logFile);
+            String name,
+            String region,
+            String classpath,
+            String mainClass,
+            List<String> ownArguments,
+            Path logFile,
+            Duration stopGrace) {
+        return new ServiceProcess(
+                name, region, List.of("-cp", classpath, mainClass), false, ownArguments, logFile, stopGrace);
     }
 
     private ServiceProcess(
@@ -59,8 +70,10 @@ final class ServiceProcess {
             List<String> launch,
             boolean springBoot,
             List<String> ownArguments,
-            Path logFile) {
+            Path logFile,
+            Duration stopGrace) {
         this.ownArguments = List.copyOf(ownArguments);
+        this.stopGrace = stopGrace;
         this.name = name;
         this.region = region;
         this.launch = List.copyOf(launch);
@@ -150,7 +163,8 @@ final class ServiceProcess {
         }
         running.destroy();
         try {
-            if (!running.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!running.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} for {} (pid {}) did not stop within {}: killed", name, region, running.pid(), stopGrace);
                 running.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {

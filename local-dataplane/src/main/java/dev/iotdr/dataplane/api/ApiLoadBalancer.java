@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -59,8 +60,12 @@ public final class ApiLoadBalancer implements AutoCloseable {
         connector.setHost(address.getAddress().getHostAddress());
         connector.setPort(address.getPort());
         server.addConnector(connector);
+        // The route is chosen on the canonical path (dot segments resolved, as the backend will resolve them) and
+        // the canonical path is what is forwarded: "/v1/devices/../actuator" never reaches a backend's /actuator.
         ProxyHandler proxy = new ProxyHandler.Reverse(request -> target(ordered, request)
-                .map(base -> HttpURI.build(base.resolve(request.getHttpURI().getPathQuery()))
+                .map(base -> HttpURI.build(base)
+                        .path(URIUtil.encodePath(request.getHttpURI().getCanonicalPath()))
+                        .query(request.getHttpURI().getQuery())
                         .asImmutable())
                 .orElseThrow());
         server.setHandler(new Handler.Wrapper(proxy) {
@@ -88,7 +93,7 @@ public final class ApiLoadBalancer implements AutoCloseable {
     }
 
     private static Optional<URI> target(Map<String, URI> routes, Request request) {
-        String path = request.getHttpURI().getPath();
+        String path = request.getHttpURI().getCanonicalPath();
         if (path == null) {
             return Optional.empty();
         }

@@ -12,7 +12,6 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SubscriptionAuthorizerOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
-import com.hivemq.extension.sdk.api.client.parameter.ConnectionAttributeStore;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ClientInitiatedDisconnectInput;
@@ -34,21 +33,20 @@ import dev.iotdr.dataplane.policy.ConnectionContext;
 import dev.iotdr.dataplane.policy.InvalidPolicyException;
 import dev.iotdr.dataplane.policy.IotAction;
 import dev.iotdr.dataplane.policy.IotPolicy;
+import dev.iotdr.shared.domain.CertificateId;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +75,14 @@ public final class IotCoreRules
     private static final String SESSION = "iotdr.session";
     private static final Duration AUTHENTICATION_TIMEOUT = Duration.ofSeconds(10);
 
+    /** A connection's place in {@link #connections}: being authenticated, or granted. */
+    private sealed interface Slot permits Pending, Grant {}
+
+    /** Authentication started and the registry read is under way. */
+    private record Pending() implements Slot {}
+
+    private static final Pending PENDING = new Pending();
+
     /** What a connection was granted at connect. */
     private record Grant(
             String sessionIdentifier,
@@ -85,22 +91,54 @@ public final class IotCoreRules
             AttachedPolicies policies,
             ConnectionContext connection,
             String ipAddress,
-            String arnPrefix) {}
+            String arnPrefix)
+            implements Slot {}
 
     private final String region;
     private final List<String> endpointNames;
-    private final RegistryView registry;
+    private final PrincipalLookup registry;
     private final MessageRoute route;
     private final Clock clock;
-    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+    /**
+     * Every connection between the start of its authentication and its disconnect, by session. A slot is made
+     * pending before the registry is read and only a pending slot becomes a grant, so a connection that times out
+     * or drops during the read (its disconnect removes the slot first) never leaves a grant behind.
+     */
+    private final Map<String, Slot> connections = new ConcurrentHashMap<>();
+
+    private final AtomicInteger granted = new AtomicInteger();
+
+    /** Parsed policies by document text: a fleet shares a handful, so a connection holds references, not copies. */
+    private final Map<String, IotPolicy> parsedPolicies = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, IotPolicy> eldest) {
+            return size() > 10_000;
+        }
+    };
+
     private final AtomicLong versions;
+    private final Duration authenticationTimeout;
 
     /**
      * @param endpointNames the names SNI may carry: the custom domain's {@code iot.<domain>}, and a suffix such as
      *     {@code .iot.us-east-1.amazonaws.com} (a leading dot) for the region's own endpoint names
      */
     public IotCoreRules(
-            String region, List<String> endpointNames, RegistryView registry, MessageRoute route, Clock clock) {
+            String region, List<String> endpointNames, PrincipalLookup registry, MessageRoute route, Clock clock) {
+        this(region, endpointNames, registry, route, clock, AUTHENTICATION_TIMEOUT);
+    }
+
+    /** As above, refusing a connect whose registry read takes longer than {@code authenticationTimeout}. */
+    IotCoreRules(
+            String region,
+            List<String> endpointNames,
+            PrincipalLookup registry,
+            MessageRoute route,
+            Clock clock,
+            Duration authenticationTimeout) {
+        this.authenticationTimeout = authenticationTimeout;
         this.region = region;
         this.endpointNames = List.copyOf(endpointNames);
         this.registry = registry;
@@ -141,9 +179,11 @@ public final class IotCoreRules
                 .getInetAddress()
                 .map(InetAddress::getHostAddress)
                 .orElse("");
-        ConnectionAttributeStore attributes = input.getConnectionInformation().getConnectionAttributeStore();
+        String session = UUID.randomUUID().toString();
+        input.getConnectionInformation().getConnectionAttributeStore().putAsString(SESSION, session);
+        connections.put(session, PENDING);
         Async<SimpleAuthOutput> async =
-                output.async(AUTHENTICATION_TIMEOUT, TimeoutFallback.FAILURE, ConnackReasonCode.SERVER_UNAVAILABLE);
+                output.async(authenticationTimeout, TimeoutFallback.FAILURE, ConnackReasonCode.SERVER_UNAVAILABLE);
         registry.principal(certificateId).whenComplete((principal, failure) -> {
             try {
                 if (failure != null) {
@@ -160,23 +200,26 @@ public final class IotCoreRules
                     refuse(output, clientId, refusal.get());
                     return;
                 }
-                String session = UUID.randomUUID().toString();
                 ConnectionContext connection = ConnectionContext.attached(AttachedThing.named(clientId));
                 AttachedPolicies policies = parse(principal);
                 if (!policies.allows(IotAction.CONNECT, arn(principal, "client/" + clientId), connection)) {
                     refuse(output, clientId, "no attached policy allows iot:Connect as " + clientId);
                     return;
                 }
-                grants.put(
-                        session,
-                        new Grant(
-                                session, clientId, certificateId, policies, connection, ipAddress, arn(principal, "")));
-                attributes.putAsString(SESSION, session);
+                Grant grant = new Grant(
+                        session, clientId, certificateId, policies, connection, ipAddress, arn(principal, ""));
+                if (!connections.replace(session, PENDING, grant)) {
+                    // timed out or dropped while the registry was read: its disconnect already cleaned up
+                    output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "connection closed");
+                    return;
+                }
+                granted.incrementAndGet();
                 output.authenticateSuccessfully();
             } catch (RuntimeException e) {
                 log.error("connect of {} failed in the authenticator", clientId, e);
                 output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "authentication failed");
             } finally {
+                connections.remove(session, PENDING); // refused: nothing to keep until its disconnect
                 async.resume();
             }
         });
@@ -209,11 +252,7 @@ public final class IotCoreRules
 
     /** IoT Core's certificate id: the SHA-256 of the certificate's DER, in lowercase hex. */
     public static String certificateId(X509Certificate certificate) throws CertificateEncodingException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
+        return CertificateId.ofDer(certificate.getEncoded()).value();
     }
 
     // ---- PUBLISH, SUBSCRIBE, RECEIVE ----
@@ -264,11 +303,11 @@ public final class IotCoreRules
         }
     }
 
-    private static AttachedPolicies parse(RegistryView.Principal principal) {
+    private AttachedPolicies parse(RegistryView.Principal principal) {
         List<IotPolicy> policies = new java.util.ArrayList<>();
         for (String document : principal.policyDocuments()) {
             try {
-                policies.add(IotPolicy.parse(document));
+                policies.add(parsed(document));
             } catch (InvalidPolicyException e) {
                 // IoT Core refuses to store such a policy; one that got in anyway allows nothing
                 log.warn(
@@ -280,6 +319,21 @@ public final class IotCoreRules
         return new AttachedPolicies(policies);
     }
 
+    /** One parsed policy per distinct document, shared by every connection it is attached to. */
+    private IotPolicy parsed(String document) {
+        synchronized (parsedPolicies) {
+            IotPolicy known = parsedPolicies.get(document);
+            if (known != null) {
+                return known;
+            }
+        }
+        IotPolicy policy = IotPolicy.parse(document);
+        synchronized (parsedPolicies) {
+            parsedPolicies.put(document, policy);
+        }
+        return policy;
+    }
+
     private boolean allowed(Grant grant, IotAction action, String resource) {
         return grant.policies().allows(action, grant.arnPrefix() + resource, grant.connection());
     }
@@ -288,7 +342,9 @@ public final class IotCoreRules
         return input.getConnectionInformation()
                 .getConnectionAttributeStore()
                 .getAsString(SESSION)
-                .map(grants::get);
+                .map(connections::get)
+                .filter(Grant.class::isInstance)
+                .map(Grant.class::cast);
     }
 
     private static String arn(RegistryView.Principal principal, String resource) {
@@ -341,15 +397,23 @@ public final class IotCoreRules
         disconnected(input, reason);
     }
 
+    /**
+     * Every other disconnect (a failed or timed-out authentication, for one): the connection's slot is removed; a
+     * connection that was granted gets its lifecycle event.
+     */
     @Override
     public void onDisconnect(DisconnectEventInput input) {
-        // the specific callbacks above cover every disconnect HiveMQ reports
+        disconnected(input, "SERVER_INITIATED_DISCONNECT");
     }
 
     private void disconnected(DisconnectEventInput input, String reason) {
         Optional<String> session =
                 input.getConnectionInformation().getConnectionAttributeStore().getAsString(SESSION);
-        session.map(grants::remove).ifPresent(grant -> presence(grant, "disconnected", Optional.of(reason)));
+        Slot slot = session.map(connections::remove).orElse(null);
+        if (slot instanceof Grant grant) {
+            granted.decrementAndGet();
+            presence(grant, "disconnected", Optional.of(reason));
+        }
     }
 
     private void presence(Grant grant, String eventType, Optional<String> disconnectReason) {
@@ -384,6 +448,11 @@ public final class IotCoreRules
 
     /** The number of connections holding a grant (the connected clients), for the admin endpoint. */
     public int connections() {
-        return grants.size();
+        return granted.get();
+    }
+
+    /** Connections being authenticated or granted: zero once every connection has gone, whatever way it went. */
+    int tracked() {
+        return connections.size();
     }
 }

@@ -11,8 +11,12 @@ import com.hivemq.extension.sdk.api.services.Services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
@@ -24,17 +28,21 @@ import java.util.stream.Stream;
  * A region's MQTT endpoint: HiveMQ CE, embedded, with one listener, MQTT 3.1.1 and 5 over TLS (1.2 and 1.3) with a
  * client certificate required, sessions in memory (IoT Core's persistent sessions do not cross regions either), and
  * {@link IotCoreRules} deciding who connects and what they may do. The configuration lives in a private working
- * directory that is removed at close; it holds the keystore password, so only the owner can read it.
+ * directory that is removed at close; it holds the keystore password, so only the owner can read it. One broker at a
+ * time uses a work root (it holds a lock file there while it runs); on start it removes the working directories a
+ * broker killed before its close left behind, so no keystore password outlives its process.
  */
 public final class RegionalBroker implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final Path workingDirectory;
     private final InetSocketAddress address;
+    private final FileChannel lock;
 
-    private RegionalBroker(EmbeddedHiveMQ hivemq, Path workingDirectory, InetSocketAddress address) {
+    private RegionalBroker(EmbeddedHiveMQ hivemq, Path workingDirectory, InetSocketAddress address, FileChannel lock) {
         this.hivemq = hivemq;
         this.workingDirectory = workingDirectory;
         this.address = address;
+        this.lock = lock;
     }
 
     /**
@@ -45,8 +53,11 @@ public final class RegionalBroker implements AutoCloseable {
             InetSocketAddress address, Path keystore, char[] keystorePassword, IotCoreRules rules, Path workRoot) {
         AnyClientCertificateTrust.install();
         Path work;
+        FileChannel lock = lockWorkRoot(workRoot);
         try {
-            Files.createDirectories(workRoot);
+            try (DirectoryStream<Path> stale = Files.newDirectoryStream(workRoot, "broker-*")) {
+                stale.forEach(RegionalBroker::delete);
+            }
             work = Files.createTempDirectory(
                     workRoot,
                     "broker-",
@@ -59,6 +70,7 @@ public final class RegionalBroker implements AutoCloseable {
                     config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(config, configuration(address, keystore, keystorePassword));
         } catch (IOException e) {
+            closeQuietly(lock);
             throw new UncheckedIOException("cannot prepare the broker's working directory under " + workRoot, e);
         }
         EmbeddedExtension extension = EmbeddedExtension.builder()
@@ -95,14 +107,38 @@ public final class RegionalBroker implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             closeQuietly(hivemq);
             delete(work);
+            closeQuietly(lock);
             throw new IllegalStateException("the MQTT broker for " + address + " did not start: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(hivemq);
             delete(work);
+            closeQuietly(lock);
             throw new IllegalStateException("interrupted while starting the MQTT broker", e);
         }
-        return new RegionalBroker(hivemq, work, address);
+        return new RegionalBroker(hivemq, work, address, lock);
+    }
+
+    private static FileChannel lockWorkRoot(Path workRoot) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(workRoot);
+            channel = FileChannel.open(
+                    workRoot.resolve(".broker.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                throw new IllegalStateException("another broker is running in " + workRoot);
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new IllegalStateException("another broker in this process is running in " + workRoot, e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock the broker's work root " + workRoot, e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
     }
 
     public InetSocketAddress address() {
@@ -163,6 +199,17 @@ public final class RegionalBroker implements AutoCloseable {
         } finally {
             closeQuietly(hivemq);
             delete(workingDirectory);
+            closeQuietly(lock);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException e) {
+                // the lock goes with the process anyway
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.CertificateDescription;
 import software.amazon.awssdk.services.iot.model.Policy;
@@ -17,15 +18,20 @@ import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 
 /**
  * What the data plane knows of its own region's registry, by certificate id: the certificate's status, the things
- * it is attached to and the documents of the policies attached to it. Four reads per certificate (describe, things,
- * policies, each policy's document), made when a device connects and kept at most {@code maxAge}, so that a
+ * it is attached to and the documents of the policies attached to it. Three reads per certificate (describe, things,
+ * policies) and one per policy (its document, shared by every certificate it is attached to), made when a device
+ * connects and kept at most {@code maxAge}, so that a
  * certificate deactivated or revoked is refused at the next connect within that bound. Concurrent lookups of one
  * certificate share one read. Only this region's registry is read, never another's.
  *
  * <p>The view is bounded (least recently used entries go first): its memory does not grow with the fleet, and no
- * loop ever walks it.
+ * loop ever walks it. An entry serves only for {@code maxAge}, so the capacity needed is the connects per second
+ * times that bound, not the fleet. Policy documents are held once per policy (a fleet shares a handful), so an
+ * entry costs its ids, not a copy of its policies. When the executor refuses a read (its queue
+ * is full in a connect storm) the lookup fails at once, as IoT Core throttles connects, rather than queueing
+ * reads that would finish after the device gave up.
  */
-public final class RegistryView {
+public final class RegistryView implements PrincipalLookup {
     /** A certificate as the registry holds it now; {@code registered} false when the registry has no such id. */
     public record Principal(
             String certificateId,
@@ -55,6 +61,10 @@ public final class RegistryView {
     private final Executor executor;
     private final Clock clock;
     private final Map<String, Cached> entries;
+    /** Policy documents by policy name, each read at most {@code maxAge} ago: a fleet shares a handful. */
+    private final Map<String, PolicyRead> policies = lru(10_000);
+
+    private record PolicyRead(Instant readAt, Optional<String> document) {}
 
     public RegistryView(IotClient iot, Duration maxAge, int capacity, Executor executor, Clock clock) {
         if (maxAge.isNegative() || maxAge.compareTo(Duration.ofSeconds(2)) > 0) {
@@ -68,17 +78,22 @@ public final class RegistryView {
         this.maxAge = maxAge;
         this.executor = executor;
         this.clock = clock;
-        this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
+        this.entries = lru(capacity);
+    }
+
+    private static <V> Map<String, V> lru(int capacity) {
+        return new LinkedHashMap<>(1024, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
                 return size() > capacity;
             }
         };
     }
 
     /** The certificate as read at most {@code maxAge} ago; a failed read is not kept. */
+    @Override
     public CompletableFuture<Principal> principal(String certificateId) {
         Instant now = clock.instant();
         CompletableFuture<Principal> read;
@@ -89,7 +104,12 @@ public final class RegistryView {
                     && !cached.readAt().plus(maxAge).isBefore(now)) {
                 return cached.principal();
             }
-            read = CompletableFuture.supplyAsync(() -> read(certificateId), executor);
+            try {
+                read = CompletableFuture.supplyAsync(() -> read(certificateId), executor);
+            } catch (RejectedExecutionException busy) {
+                return CompletableFuture.failedFuture(
+                        new RejectedExecutionException("too many connects waiting for the registry", busy));
+            }
             entries.put(certificateId, new Cached(now, read));
         }
         return read;
@@ -109,10 +129,33 @@ public final class RegistryView {
         List<String> documents = new ArrayList<>();
         for (Policy policy :
                 iot.listAttachedPoliciesPaginator(r -> r.target(arn)).policies()) {
-            Optional.ofNullable(iot.getPolicy(r -> r.policyName(policy.policyName()))
-                            .policyDocument())
-                    .ifPresent(documents::add);
+            document(policy.policyName()).ifPresent(documents::add);
         }
         return new Principal(certificateId, true, certificate.statusAsString(), arn, things, documents);
+    }
+
+    /**
+     * A policy's document, read at most {@code maxAge} ago; one copy held per policy, however many certificates it
+     * is attached to.
+     */
+    private Optional<String> document(String policyName) {
+        Instant now = clock.instant();
+        synchronized (policies) {
+            PolicyRead known = policies.get(policyName);
+            if (known != null && !known.readAt().plus(maxAge).isBefore(now)) {
+                return known.document();
+            }
+        }
+        Optional<String> document;
+        try {
+            document = Optional.ofNullable(
+                    iot.getPolicy(r -> r.policyName(policyName)).policyDocument());
+        } catch (ResourceNotFoundException deleted) {
+            document = Optional.empty(); // detached as it was read: allows nothing
+        }
+        synchronized (policies) {
+            policies.put(policyName, new PolicyRead(now, document));
+        }
+        return document;
     }
 }

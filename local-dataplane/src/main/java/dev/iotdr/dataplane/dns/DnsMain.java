@@ -1,19 +1,17 @@
 package dev.iotdr.dataplane.dns;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.iotdr.dataplane.AdminReplies;
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.domain.FleetDomain;
 import dev.iotdr.shared.domain.Region;
 import dev.iotdr.shared.runtime.ParentProcessWatch;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,27 +78,14 @@ public final class DnsMain {
         }
         admin.createContext("/actuator/health/readiness", exchange -> {
             boolean ready = dns.ready();
-            reply(exchange, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}");
+            AdminReplies.json(
+                    exchange, ready ? 200 : 503, ready ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}");
         });
-        admin.createContext("/actuator/health/liveness", exchange -> reply(exchange, 200, "{\"status\":\"UP\"}"));
+        admin.createContext(
+                "/actuator/health/liveness", exchange -> AdminReplies.json(exchange, 200, "{\"status\":\"UP\"}"));
         admin.start();
         log.info("local DNS admin on 127.0.0.1:{}", admin.getAddress().getPort());
         return new Running(dns, admin, clients);
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
     }
 
     /** A started DNS with its admin endpoint. */

@@ -69,6 +69,12 @@ class DataPlaneIntegrationTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        onboarding.createContext("/private", exchange -> {
+            byte[] body = "not for the load balancer".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         onboarding.start();
         InetAddress address = InetAddress.getByName("127.0.1.1");
         mqtt = new InetSocketAddress(address, freePort(address));
@@ -160,6 +166,13 @@ class DataPlaneIntegrationTest {
             ContentResponse notFound = http.GET("https://" + DOMAIN.apiEndpoint() + ":" + api.getPort() + "/v1/other");
             assertThat(notFound.getStatus()).isEqualTo(404);
             assertThat(notFound.getHeaders().get("Content-Type")).isEqualTo("application/problem+json");
+
+            // dot segments are resolved before the route is chosen: no way past the prefix to another path
+            ContentResponse escaped = http.newRequest(
+                            "https://" + DOMAIN.apiEndpoint() + ":" + api.getPort() + "/v1/devices/../private")
+                    .send();
+            assertThat(escaped.getContentAsString()).doesNotContain("not for the load balancer");
+            assertThat(escaped.getStatus()).isEqualTo(404);
         } finally {
             http.stop();
         }

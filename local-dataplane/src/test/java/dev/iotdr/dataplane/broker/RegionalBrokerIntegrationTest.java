@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCo
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import dev.iotdr.dataplane.pki.LocalPki;
+import dev.iotdr.dataplane.support.MovableClock;
 import dev.iotdr.deploy.localcloud.LocalCloud;
 import dev.iotdr.deploy.localcloud.LocalCloudExtension;
 import dev.iotdr.shared.aws.RegionalAwsClients;
@@ -25,8 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,8 @@ class RegionalBrokerIntegrationTest {
     private static RegionalBroker secondBroker;
     private static final List<String> routed = new CopyOnWriteArrayList<>();
     private static final ExecutorService lookups = Executors.newFixedThreadPool(8);
+    /** The registry view's clock: the tests move it past the bound instead of sleeping. */
+    private static final MovableClock registryClock = new MovableClock();
 
     @BeforeAll
     static void start(LocalCloud cloud, RegionalAwsClients awsClients) throws Exception {
@@ -72,7 +78,7 @@ class RegionalBrokerIntegrationTest {
         IotCoreRules rules = new IotCoreRules(
                 region.code(),
                 List.of(DOMAIN.iotEndpoint(), ".iot." + region.code() + ".amazonaws.com"),
-                new RegistryView(clients.iot(region), REGISTRY_BOUND, 10_000, lookups, Clock.systemUTC()),
+                new RegistryView(clients.iot(region), REGISTRY_BOUND, 10_000, lookups, registryClock),
                 (topic, payload, clientId, principal, at) ->
                         routed.add(topic + " " + new String(payload, StandardCharsets.UTF_8)),
                 Clock.systemUTC());
@@ -124,7 +130,7 @@ class RegionalBrokerIntegrationTest {
         assertRefused(device, device.thingName(), secondBroker, DOMAIN.iotEndpoint());
 
         device.registerIn(clients.iot(second));
-        Thread.sleep(REGISTRY_BOUND.toMillis() + 200); // the refusal may be remembered that long, never longer
+        registryClock.advance(REGISTRY_BOUND.plusMillis(1)); // the refusal may be remembered that long, never longer
         Mqtt5BlockingClient client =
                 device.mqtt5(device.thingName(), secondBroker.address(), DOMAIN.iotEndpoint(), pki);
         client.connect();
@@ -140,7 +146,7 @@ class RegionalBrokerIntegrationTest {
 
         String id = certificateId(device);
         clients.iot(first).updateCertificate(r -> r.certificateId(id).newStatus("REVOKED"));
-        Thread.sleep(REGISTRY_BOUND.toMillis() + 200);
+        registryClock.advance(REGISTRY_BOUND.plusMillis(1));
 
         assertRefused(device, device.thingName(), firstBroker, DOMAIN.iotEndpoint());
     }
@@ -213,6 +219,88 @@ class RegionalBrokerIntegrationTest {
                 .isEqualTo(connected.path("sessionIdentifier").asString());
         assertThat(disconnected.path("versionNumber").asLong())
                 .isGreaterThan(connected.path("versionNumber").asLong());
+    }
+
+    @Test
+    void aConnectWhoseRegistryReadOutlastsTheAuthenticationTimeoutIsRefusedAndLeavesNoGrantBehind() throws Exception {
+        TestDevice device = TestDevice.enrol(clients.iot(first));
+        CountDownLatch readsMayRun = new CountDownLatch(1);
+        ExecutorService held = Executors.newSingleThreadExecutor();
+        Executor gated = task -> held.execute(() -> {
+            try {
+                readsMayRun.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            task.run();
+        });
+        IotCoreRules rules = new IotCoreRules(
+                first.code(),
+                List.of(DOMAIN.iotEndpoint()),
+                new RegistryView(clients.iot(first), REGISTRY_BOUND, 10, gated, Clock.systemUTC()),
+                (topic, payload, clientId, principal, at) -> {},
+                Clock.systemUTC(),
+                Duration.ofSeconds(1));
+        RegionalBroker slow = RegionalBroker.start(
+                new InetSocketAddress(InetAddress.getByName("127.0.1.1"), freePort("127.0.1.1")),
+                pki.serverKeystore(),
+                "broker-test-password".toCharArray(),
+                rules,
+                work.resolve("broker-slow"));
+        try {
+            Mqtt5BlockingClient client = device.mqtt5(device.thingName(), slow.address(), DOMAIN.iotEndpoint(), pki);
+            assertThatThrownBy(client::connect)
+                    .isInstanceOfSatisfying(Mqtt5ConnAckException.class, refused -> assertThat(
+                                    refused.getMqttMessage().getReasonCode())
+                            .isEqualTo(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE));
+
+            readsMayRun.countDown(); // the read completes after the connection is gone
+            held.shutdown();
+            assertThat(held.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(rules.connections()).isZero();
+            assertThat(rules.tracked()).isZero();
+        } finally {
+            readsMayRun.countDown();
+            held.shutdownNow();
+            slow.close();
+        }
+    }
+
+    @Test
+    void aSecondBrokerOnOneWorkRootIsRefusedAndAStaleWorkingDirectoryIsRemovedAtStart() throws Exception {
+        Path root = work.resolve("broker-locked");
+        Path stale = java.nio.file.Files.createDirectories(root.resolve("broker-left-by-a-killed-process"));
+        java.nio.file.Files.writeString(stale.resolve("config.xml"), "<password>secret</password>");
+        IotCoreRules rules = new IotCoreRules(
+                first.code(),
+                List.of(DOMAIN.iotEndpoint()),
+                new RegistryView(clients.iot(first), REGISTRY_BOUND, 10, lookups, Clock.systemUTC()),
+                (topic, payload, clientId, principal, at) -> {},
+                Clock.systemUTC());
+        RegionalBroker broker = RegionalBroker.start(
+                new InetSocketAddress(InetAddress.getByName("127.0.1.1"), freePort("127.0.1.1")),
+                pki.serverKeystore(),
+                "broker-test-password".toCharArray(),
+                rules,
+                root);
+        try {
+            assertThat(stale).doesNotExist();
+            assertThatThrownBy(() -> RegionalBroker.start(
+                            new InetSocketAddress(InetAddress.getByName("127.0.1.1"), freePort("127.0.1.1")),
+                            pki.serverKeystore(),
+                            "broker-test-password".toCharArray(),
+                            rules,
+                            root))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another broker");
+        } finally {
+            broker.close();
+        }
+        try (var left = java.nio.file.Files.list(root)) {
+            assertThat(left.map(path -> path.getFileName().toString())).containsExactly(".broker.lock");
+        }
     }
 
     private static JsonNode awaitRouted(String topic) throws InterruptedException {

@@ -1,5 +1,8 @@
 package dev.iotdr.shared.domain;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -17,6 +20,16 @@ public record CertificateId(String value) {
 
     public static CertificateId of(String value) {
         return new CertificateId(value);
+    }
+
+    /** The id AWS IoT gives the certificate with this DER encoding: its SHA-256, in lowercase hex. */
+    public static CertificateId ofDer(byte[] der) {
+        try {
+            return new CertificateId(HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(der)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     @Override

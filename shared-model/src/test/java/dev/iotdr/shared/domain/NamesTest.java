@@ -126,4 +126,12 @@ class NamesTest {
                 .hasMessageContaining("distinct");
         assertThatThrownBy(() -> RegionTopology.of()).hasMessageContaining("at least one");
     }
+
+    @Test
+    void aCertificateIdFromDerIsItsSha256InLowercaseHex() {
+        // SHA-256 test vector (FIPS 180-2): "abc"
+        assertThat(CertificateId.ofDer("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .value())
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
 }

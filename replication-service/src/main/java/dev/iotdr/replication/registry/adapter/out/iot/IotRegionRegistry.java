@@ -253,13 +253,6 @@ final class IotRegionRegistry implements RegionRegistry {
     /** AWS IoT names a certificate by the SHA-256 of its DER encoding. */
     private static CertificateId idOf(String pem) {
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        try {
-            byte[] der = java.util.Base64.getDecoder().decode(base64);
-            return CertificateId.of(java.util.HexFormat.of()
-                    .formatHex(
-                            java.security.MessageDigest.getInstance("SHA-256").digest(der)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return CertificateId.ofDer(java.util.Base64.getDecoder().decode(base64));
     }
 }
