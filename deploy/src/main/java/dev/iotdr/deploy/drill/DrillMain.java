@@ -133,11 +133,11 @@ public final class DrillMain {
             // The local DNS answers the custom names with the primary's address before the outage.
             String primaryAddress = regionAddress(primary);
             String secondaryAddress = regionAddress(secondary);
+            ObjectNode localDns = report.putObject("localDns");
             for (String name : customNames()) {
                 Optional<DnsAnswer> answer = resolve(name);
-                report.put(
-                        "dnsBeforeOutage_" + name.substring(0, 3),
-                        answer.map(DnsAnswer::toString).orElse("none"));
+                localDns.putObject(name)
+                        .put("beforeOutage", answer.map(DnsAnswer::toString).orElse("none"));
                 if (answer.isEmpty() || !answer.get().address().equals(primaryAddress)) {
                     failures.add("before the outage the local DNS answered " + name + " with "
                             + answer.map(DnsAnswer::toString).orElse("nothing") + ", not " + primaryAddress);
@@ -208,11 +208,10 @@ public final class DrillMain {
                                 .filter(answer -> answer.address().equals(secondaryAddress))
                                 .isPresent(),
                         Duration.ofSeconds(10));
-                report.put("dnsAnswersSecondarySeconds_" + name.substring(0, 3), seconds(outage, Instant.now()));
+                ObjectNode byName = (ObjectNode) localDns.get(name);
+                byName.put("answersSecondarySeconds", seconds(outage, Instant.now()));
                 Optional<DnsAnswer> answer = resolve(name);
-                report.put(
-                        "dnsAfterFailover_" + name.substring(0, 3),
-                        answer.map(DnsAnswer::toString).orElse("none"));
+                byName.put("afterFailover", answer.map(DnsAnswer::toString).orElse("none"));
                 if (!moved) {
                     failures.add("after the failover the local DNS still answers " + name + " with "
                             + answer.map(DnsAnswer::toString).orElse("nothing") + ", not " + secondaryAddress);

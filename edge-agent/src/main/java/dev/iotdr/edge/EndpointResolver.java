@@ -1,0 +1,106 @@
+package dev.iotdr.edge;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Where the custom name points now, through DNS (dnsjava), honouring TTLs: an answer is used for at most the
+ * smallest TTL along its CNAME chain, then the name is asked again. The agent asks on every connect attempt, and
+ * while it waits between attempts whenever its answer has expired, so that a failover reaches it within a TTL.
+ *
+ * <p>Only one name and one address family (A) are used; the first address of the answer is taken, as the AWS
+ * device SDK does.
+ */
+public final class EndpointResolver {
+    /** One answer: the address and until when it may be used. */
+    public record Answer(InetAddress address, Instant expires) {}
+
+    private final Name name;
+    private final String hostName;
+    private final Resolver resolver;
+    private final Clock clock;
+    private Answer current;
+
+    /**
+     * @param server the DNS server to ask (the local stack's DNS), or empty for the system's configured resolvers
+     */
+    public EndpointResolver(String hostName, Optional<InetSocketAddress> server, Clock clock) {
+        try {
+            this.name = Name.fromString(hostName.endsWith(".") ? hostName : hostName + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a host name: " + hostName, e);
+        }
+        this.hostName = hostName;
+        this.clock = clock;
+        Resolver chosen = server.<Resolver>map(SimpleResolver::new).orElseGet(ExtendedResolver::new);
+        chosen.setTimeout(Duration.ofSeconds(2));
+        this.resolver = chosen;
+    }
+
+    /** The answer in use if it has not expired, else a new one. */
+    public synchronized Answer resolve() throws UnknownHostException {
+        Instant now = clock.instant();
+        if (current != null && now.isBefore(current.expires())) {
+            return current;
+        }
+        current = query(now);
+        return current;
+    }
+
+    /** The answer in use, if any and unexpired; never asks. */
+    public synchronized Optional<Answer> cached() {
+        return Optional.ofNullable(current).filter(answer -> clock.instant().isBefore(answer.expires()));
+    }
+
+    private Answer query(Instant now) throws UnknownHostException {
+        Message response;
+        try {
+            response = resolver.send(Message.newQuery(Record.newRecord(name, Type.A, DClass.IN)));
+        } catch (IOException e) {
+            throw unknown("no answer from DNS: " + e.getMessage());
+        }
+        if (response.getRcode() != Rcode.NOERROR) {
+            throw unknown(Rcode.string(response.getRcode()));
+        }
+        List<Record> answers = response.getSection(Section.ANSWER);
+        long ttl = Long.MAX_VALUE;
+        Name wanted = name;
+        for (Record record : answers) {
+            if (!record.getName().equals(wanted)) {
+                continue;
+            }
+            ttl = Math.min(ttl, record.getTTL());
+            if (record instanceof CNAMERecord alias) {
+                wanted = alias.getTarget();
+            } else if (record instanceof ARecord address) {
+                return new Answer(
+                        InetAddress.getByAddress(hostName, address.getAddress().getAddress()), now.plusSeconds(ttl));
+            }
+        }
+        throw unknown("no address in the answer");
+    }
+
+    private UnknownHostException unknown(String why) {
+        return new UnknownHostException(hostName + ": " + why);
+    }
+}
