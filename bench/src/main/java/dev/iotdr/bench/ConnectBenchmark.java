@@ -91,6 +91,7 @@ public final class ConnectBenchmark {
     private ConnectBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        int exitCode = 0;
         int devices = Integer.parseInt(option(args, "--devices", "1000"));
         int concurrency = Integer.parseInt(option(args, "--concurrency", "16"));
         Path stateDirectory = Path.of(option(args, "--state-dir", ".drctl"));
@@ -168,7 +169,7 @@ public final class ConnectBenchmark {
                         (double) viaStack.p50Micros() / Math.max(1, base.p50Micros()),
                         (double) viaStack.p99Micros() / Math.max(1, base.p99Micros()));
                 if (base.failures() > 0 || real.failures() > 0 || viaStack.failures() > 0) {
-                    System.exit(1);
+                    exitCode = 1; // after the finally below: the brokers' working directories hold a password
                 }
             } finally {
                 try (var left = Files.walk(work)) {
@@ -178,6 +179,7 @@ public final class ConnectBenchmark {
             }
             reads.shutdownNow();
         }
+        System.exit(exitCode);
     }
 
     /** A broker like the data plane's, in this process, on a free port of the region's address. */

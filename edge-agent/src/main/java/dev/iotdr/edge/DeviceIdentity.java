@@ -11,8 +11,11 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManagerFactorySpi;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -28,6 +31,8 @@ public final class DeviceIdentity {
     private final X509Certificate certificate;
     private final PrivateKey key;
     private final X509Certificate rootCa;
+    private KeyManagerFactory keyManagers;
+    private TrustManagerFactory trustManagers;
 
     public DeviceIdentity(String thingName, X509Certificate certificate, PrivateKey key, X509Certificate rootCa) {
         this.thingName = Objects.requireNonNull(thingName, "thingName");
@@ -84,25 +89,104 @@ public final class DeviceIdentity {
         return certificate;
     }
 
-    /** The device's key and certificate, for the TLS client. */
-    KeyManagerFactory keyManagers() throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] transientPassword = "in-memory".toCharArray(); // the store never leaves this object
-        store.setKeyEntry("device", key, transientPassword, new X509Certificate[] {certificate});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, transientPassword);
-        return factory;
+    /**
+     * The device's key and certificate, for the TLS client: one key manager offering this one key, made once. (A
+     * PKCS#12 key store would do, but it protects every key entry with a 10,000-round key derivation, twice per
+     * use, which a fleet reconnecting at once pays in CPU on every attempt.)
+     */
+    synchronized KeyManagerFactory keyManagers() {
+        if (keyManagers == null) {
+            X509ExtendedKeyManager manager = new OneKey(key, new X509Certificate[] {certificate});
+            keyManagers = new KeyManagerFactory(
+                    new KeyManagerFactorySpi() {
+                        @Override
+                        protected void engineInit(KeyStore store, char[] password) {}
+
+                        @Override
+                        protected void engineInit(javax.net.ssl.ManagerFactoryParameters parameters) {}
+
+                        @Override
+                        protected KeyManager[] engineGetKeyManagers() {
+                            return new KeyManager[] {manager};
+                        }
+                    },
+                    null,
+                    "device") {};
+        }
+        return keyManagers;
     }
 
-    /** Trusts the root CA alone, for the endpoint's certificate (checked with the endpoint's name). */
-    TrustManagerFactory trustManagers() throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("root", rootCa);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(store);
-        return factory;
+    /** Trusts the root CA alone, for the endpoint's certificate (checked with the endpoint's name); made once. */
+    synchronized TrustManagerFactory trustManagers() throws GeneralSecurityException, IOException {
+        if (trustManagers == null) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("root", rootCa);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            trustManagers = factory;
+        }
+        return trustManagers;
+    }
+
+    /** A key manager holding one key: offered for any issuer the server asks for, as a device has only one. */
+    private static final class OneKey extends X509ExtendedKeyManager {
+        private static final String ALIAS = "device";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        OneKey(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, java.security.Principal[] issuers, java.net.Socket socket) {
+            return matches(keyTypes) ? ALIAS : null;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(
+                String[] keyTypes, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+            return matches(keyTypes) ? ALIAS : null;
+        }
+
+        private boolean matches(String[] keyTypes) {
+            if (keyTypes == null) {
+                return true;
+            }
+            for (String type : keyTypes) {
+                if (type.equals(key.getAlgorithm()) || type.startsWith(key.getAlgorithm() + "_")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
+        }
     }
 
     @Override

@@ -222,9 +222,11 @@ public final class EdgeAgent implements AutoCloseable {
             } else {
                 log.debug("{}: connect to {} failed: {}", identity.thingName(), address.getHostAddress(), e.getCause());
             }
+            resolver.failed(address);
             return;
         } catch (TimeoutException e) {
             attempt.disconnect();
+            resolver.failed(address);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -241,6 +243,7 @@ public final class EdgeAgent implements AutoCloseable {
         } finally {
             connectedTo = null;
             client = null;
+            resolver.failed(address); // the connection was lost: where the name points is asked again
             Instant at = clock.instant();
             backoff.disconnected(at);
             Throwable cause = lost.getNow(null);

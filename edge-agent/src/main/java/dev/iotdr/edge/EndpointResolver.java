@@ -25,8 +25,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Where the custom name points now, through DNS (dnsjava), honouring TTLs: an answer is used for at most the
- * smallest TTL along its CNAME chain, then the name is asked again. The agent asks on every connect attempt, and
- * while it waits between attempts whenever its answer has expired, so that a failover reaches it within a TTL.
+ * smallest TTL along its CNAME chain, then the name is asked again; an answer whose address just failed is dropped
+ * at once ({@link #failed}). The agent resolves before every connect attempt, and while it waits between attempts
+ * whenever its answer has expired, so that a failover reaches it within a TTL.
  *
  * <p>Only one name and one address family (A) are used; the first address of the answer is taken, as the AWS
  * device SDK does.
@@ -65,6 +66,17 @@ public final class EndpointResolver {
         }
         current = query(now);
         return current;
+    }
+
+    /**
+     * A connect to {@code address} failed: the answer naming it is dropped before its TTL runs out, so the next
+     * attempt asks again (a TTL is how long an answer may be kept, never how long it must be; the AWS device SDK's
+     * resolver likewise marks an address that failed and resolves again).
+     */
+    public synchronized void failed(InetAddress address) {
+        if (current != null && current.address().equals(address)) {
+            current = null;
+        }
     }
 
     /** The answer in use, if any and unexpired; never asks. */

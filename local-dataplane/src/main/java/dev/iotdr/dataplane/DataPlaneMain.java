@@ -52,7 +52,11 @@ public final class DataPlaneMain {
     static final int REGISTRY_ENTRIES = 20_000;
 
     private static final int LOOKUP_THREADS = 32;
-    private static final int LOOKUP_QUEUE = 5_000;
+    /**
+     * Lookups waiting for a thread: about what the threads get through (the emulator answers some 20-60 reads a
+     * second) before a connect gives up (10 s); a longer queue would only hold reads for devices that are gone.
+     */
+    private static final int LOOKUP_QUEUE = 256;
 
     private DataPlaneMain() {}
 

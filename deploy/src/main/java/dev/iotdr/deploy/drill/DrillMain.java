@@ -1,10 +1,16 @@
 package dev.iotdr.deploy.drill;
 
+import dev.iotdr.deploy.fleet.Fleet;
+import dev.iotdr.deploy.fleet.FleetEnrolment;
+import dev.iotdr.deploy.fleet.TelemetryWitness;
 import dev.iotdr.deploy.localstack.LocalStackTokens;
+import dev.iotdr.edge.DeviceIdentity;
+import dev.iotdr.edge.EdgeAgent;
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.domain.Region;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,9 +73,10 @@ public final class DrillMain {
 
     public static void main(String[] args) throws Exception {
         int devices = Integer.parseInt(option(args, "--devices", "20"));
+        double rate = Double.parseDouble(option(args, "--rate", "0.2"));
         boolean json = List.of(args).contains("--json");
         DrillMain drill = new DrillMain(Path.of(option(args, "--state-dir", ".drctl")), json);
-        ObjectNode report = drill.run(devices);
+        ObjectNode report = drill.run(devices, rate);
         if (json) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
@@ -81,7 +88,7 @@ public final class DrillMain {
         System.exit(report.get("passed").asBoolean() ? 0 : 1);
     }
 
-    private ObjectNode run(int devices) throws Exception {
+    private ObjectNode run(int devices, double rate) throws Exception {
         state = readState();
         token = LocalStackTokens.token(
                 Files.readString(stateDirectory.resolve("secrets").resolve("jwt-secret"))
@@ -113,11 +120,19 @@ public final class DrillMain {
                 return finish(report, failures);
             }
 
-            // 1. Onboard N devices in the primary.
+            // 1. Enrol N devices through api.<domain> (the local DNS sends it to the primary's load balancer).
             String run = UUID.randomUUID().toString().substring(0, 6);
-            Map<String, String> certificates = onboardAll(primary, "drill-" + run, devices);
+            Path fleetDirectory = stateDirectory.resolve("drill-fleet-" + run);
+            Map<String, String> certificates = new LinkedHashMap<>();
+            try (FleetEnrolment enrolment = enrolment(fleetDirectory)) {
+                for (FleetEnrolment.Enrolled device : enrolment.enrol("drill-" + run, devices, 8)) {
+                    certificates.put(device.thingName(), device.certificateId());
+                }
+            }
             report.put("devicesOnboarded", certificates.size());
-            say("onboarded %d devices in %s", certificates.size(), primary);
+            say(
+                    "enrolled %d devices through api.%s (%s)",
+                    certificates.size(), state.get("domain").asString(), primary);
 
             // 2. All connect-ready in the secondary before the outage.
             Instant replicationStart = Instant.now();
@@ -144,10 +159,55 @@ public final class DrillMain {
                 }
             }
 
-            // 3. The primary goes down for real.
+            // The fleet connects (to the primary, where the name points) and publishes.
+            FleetWatch watch = new FleetWatch();
+            TelemetryWitness witness = new TelemetryWitness(clients);
+            Fleet fleet = new Fleet(
+                    fleetDirectory,
+                    List.copyOf(certificates.keySet()),
+                    state.get("domain").asString(),
+                    dnsServer(),
+                    mqttPort(primary),
+                    100_000,
+                    watch);
+            fleet.connect(Duration.ofMillis(devices * 50L)); // powering on at about 20 devices a second
+            boolean allConnected = eventually(
+                    () -> fleet.totals().connectedByAddress().getOrDefault(primaryAddress, 0) == devices,
+                    Duration.ofSeconds(60 + devices / 5));
+            report.put(
+                    "devicesConnectedBeforeOutage",
+                    fleet.totals().connectedByAddress().getOrDefault(primaryAddress, 0));
+            if (!allConnected) {
+                failures.add("not every device connected to " + primary + " before the outage: "
+                        + fleet.totals().connectedByAddress());
+            }
+            fleet.produce(rate);
+            Thread.sleep(5_000);
+            say("fleet: %d devices connected to %s, publishing %.2f messages/s each", devices, primary, rate);
+            String stillActive = get(service(secondary, "failover"), "/v1/regions")
+                    .get("activeRegion")
+                    .asString();
+            if (!primary.code().equals(stillActive)) {
+                // the fleet's own load made the primary look unhealthy: the outage would measure nothing
+                failures.add("the fleet's load failed " + primary + " over to " + stillActive + " before the outage");
+                fleet.close();
+                return finish(report, failures);
+            }
+
+            // 3. The primary goes down for real: its endpoints and services first (devices lose their connections
+            // now), then, once what its telemetry queue holds has been read (SQS keeps it through an outage; the
+            // emulator does not), its emulator.
             Instant outage = Instant.now();
+            watch.outageAt(outage);
+            control(primary, "stop-services");
+            Fleet.Totals atOutage = fleet.totals();
+            report.put("messagesAcknowledgedBeforeOutage", atOutage.acknowledged());
+            boolean primaryRead = witness.drain(primary, 2, Duration.ofSeconds(1));
+            if (!primaryRead) {
+                failures.add("the primary's telemetry queue could not be read before its emulator stopped");
+            }
             control(primary, "stop");
-            say("%s stopped (emulator and services) at %s", primary, outage);
+            say("%s stopped (endpoints and services at %s, then its emulator)", primary, outage);
 
             // 4. Automatic failover.
             URI failover = service(secondary, "failover");
@@ -158,8 +218,7 @@ public final class DrillMain {
                                     .get("activeRegion")
                                     .asString()),
                     Duration.ofSeconds(60));
-            Instant dnsSwitched = Instant.now();
-            report.put("dnsSwitchedSeconds", seconds(outage, dnsSwitched));
+            Instant observed = Instant.now();
             if (!switched) {
                 failures.add("no automatic failover to " + secondary + " within 60 s");
                 return finish(report, failures);
@@ -177,6 +236,17 @@ public final class DrillMain {
                 }
             }
             JsonNode event = newestEvent(failover, secondary);
+            // when the switch was made, as the failover recorded it (the drill looks only after the outage's steps)
+            Instant dnsSwitched = observed;
+            if (event != null) {
+                for (String field : List.of("dnsInSync", "dnsSubmitted")) {
+                    if (event.get(field) != null && !event.get(field).isNull()) {
+                        dnsSwitched = Instant.parse(event.get(field).asString());
+                        break;
+                    }
+                }
+            }
+            report.put("dnsSwitchedSeconds", seconds(outage, dnsSwitched));
             if (event != null && !event.get("firstHealthyRequest").isNull()) {
                 report.put(
                         "rtoSeconds",
@@ -209,7 +279,9 @@ public final class DrillMain {
                                 .isPresent(),
                         Duration.ofSeconds(10));
                 ObjectNode byName = (ObjectNode) localDns.get(name);
-                byName.put("answersSecondarySeconds", seconds(outage, Instant.now()));
+                byName.put(
+                        "confirmedSecondarySeconds",
+                        seconds(outage, Instant.now())); // when the drill looked, not when it moved
                 Optional<DnsAnswer> answer = resolve(name);
                 byName.put("afterFailover", answer.map(DnsAnswer::toString).orElse("none"));
                 if (!moved) {
@@ -218,13 +290,79 @@ public final class DrillMain {
                 }
             }
 
+            // The fleet reconnects to the secondary: per-device time from the outage, refusals, and every message
+            // (acknowledged before the outage or buffered during it) in a telemetry queue.
+            boolean allBack =
+                    eventually(() -> watch.reconnected(secondaryAddress).size() == devices, Duration.ofSeconds(120));
+            Map<String, Instant> reconnected = watch.reconnected(secondaryAddress);
+            ObjectNode rto = report.putObject("deviceRto");
+            List<Double> times = reconnected.values().stream()
+                    .map(at -> seconds(outage, at))
+                    .sorted()
+                    .toList();
+            rto.put("devices", times.size());
+            rto.put("p50Seconds", percentile(times, 50));
+            rto.put("p95Seconds", percentile(times, 95));
+            rto.put("p99Seconds", percentile(times, 99));
+            rto.put("maxSeconds", times.isEmpty() ? 0 : times.getLast());
+            int refused = watch.refusedBy(secondaryAddress);
+            report.put("devicesRefused", refused);
+            report.put("connectsRefusedAsBusy", watch.throttled());
+            if (!allBack) {
+                failures.add((devices - reconnected.size()) + " devices did not reconnect to " + secondary
+                        + " within 120 s");
+            }
+            if (refused > 0) {
+                failures.add(refused + " devices were refused by " + secondary + " (re-enrolment would be needed)");
+            }
+            say(
+                    "fleet: %d of %d devices reconnected to %s; p50 %.1f s, p99 %.1f s after the outage began",
+                    reconnected.size(), devices, secondary, percentile(times, 50), percentile(times, 99));
+            Thread.sleep(3_000);
+            fleet.stopProducing();
+            boolean drained = fleet.awaitDrained(Duration.ofSeconds(60));
+            witness.drain(secondary, 2, Duration.ofSeconds(1));
+            Fleet.Totals end = fleet.totals();
+            long lost = 0;
+            for (EdgeAgent agent : fleet.agents()) {
+                EdgeAgent.Status status = agent.status();
+                // each message produced and not dropped by the buffer must have reached a telemetry queue
+                lost += Math.max(
+                        0,
+                        status.produced()
+                                - status.dropped()
+                                - witness.seen(status.thingName()).size());
+            }
+            fleet.close();
+            report.put("messagesProduced", end.produced());
+            report.put("messagesDroppedByBuffer", end.dropped());
+            report.put("messagesStillBuffered", end.buffered());
+            report.put("messagesLost", lost);
+            report.put("messagesDuplicated", witness.duplicates());
+            if (!drained || lost > 0 || end.dropped() > 0) {
+                failures.add(lost + " messages lost (" + end.buffered() + " still buffered, " + end.dropped()
+                        + " dropped by the buffer)");
+            }
+            say(
+                    "telemetry: %d produced, %d reached a telemetry queue, %d lost, %d duplicates",
+                    end.produced(), witness.distinct(), lost, witness.duplicates());
+
             // 6. Every device connect-ready there; a new device can be onboarded there.
             int missing = missing(clients.iot(secondary), secondary, primary, certificates);
             report.put("devicesMissing", missing);
             if (missing > 0) {
                 failures.add(missing + " devices are not connect-ready in " + secondary);
             }
-            Map<String, String> newcomers = onboardAll(secondary, "drill-" + run + "-during-outage", 1);
+            Map<String, String> newcomers = new LinkedHashMap<>();
+            try (FleetEnrolment enrolment = enrolment(fleetDirectory)) {
+                for (FleetEnrolment.Enrolled device : enrolment.enrol("drill-" + run + "-during-outage", 1, 1)) {
+                    newcomers.put(device.thingName(), device.certificateId());
+                }
+            } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
+                say(
+                        "enrolling through api.%s during the outage failed: %s",
+                        state.get("domain").asString(), e);
+            }
             report.put("newDeviceOnboardedDuringOutage", newcomers.size() == 1);
             if (newcomers.size() != 1 || missing(clients.iot(secondary), secondary, secondary, newcomers) != 0) {
                 failures.add("a new device could not be onboarded in " + secondary + " during the outage");
@@ -412,6 +550,99 @@ public final class DrillMain {
                 .filter(record -> record.name().equals(fqdn) && record.failover() == ResourceRecordSetFailover.PRIMARY)
                 .map(record -> record.setIdentifier())
                 .findFirst());
+    }
+
+    /** The fleet's connections as the drill needs them: first connect per device to each address after the outage. */
+    private static final class FleetWatch implements EdgeAgent.Events {
+        private volatile Instant outage = Instant.MAX;
+        private final Map<String, Map<String, Instant>> reconnected = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, java.util.Set<String>> refused = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void outageAt(Instant at) {
+            outage = at;
+        }
+
+        @Override
+        public void connected(String thingName, InetAddress endpoint, Instant at) {
+            if (!at.isBefore(outage)) {
+                reconnected
+                        .computeIfAbsent(
+                                endpoint.getHostAddress(), key -> new java.util.concurrent.ConcurrentHashMap<>())
+                        .putIfAbsent(thingName, at);
+            }
+        }
+
+        @Override
+        public void refused(String thingName, InetAddress endpoint, Instant at, String reasonCode) {
+            if (NOT_ACCEPTED.contains(reasonCode)) {
+                refused.computeIfAbsent(
+                                endpoint.getHostAddress(), key -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                        .add(thingName);
+            } else {
+                throttled.incrementAndGet(); // busy or unavailable: the device backs off and tries again
+            }
+        }
+
+        /** Refusals that mean the endpoint does not accept this device (re-enrolment would be needed). */
+        private static final java.util.Set<String> NOT_ACCEPTED = java.util.Set.of(
+                "NOT_AUTHORIZED", "BAD_USER_NAME_OR_PASSWORD", "BANNED", "CLIENT_IDENTIFIER_NOT_VALID");
+
+        private final java.util.concurrent.atomic.AtomicLong throttled = new java.util.concurrent.atomic.AtomicLong();
+
+        long throttled() {
+            return throttled.get();
+        }
+
+        Map<String, Instant> reconnected(String address) {
+            return Map.copyOf(reconnected.getOrDefault(address, Map.of()));
+        }
+
+        int refusedBy(String address) {
+            return refused.getOrDefault(address, java.util.Set.of()).size();
+        }
+    }
+
+    private FleetEnrolment enrolment(Path fleetDirectory) throws Exception {
+        return new FleetEnrolment(
+                state.get("domain").asString(),
+                apiPort(),
+                dnsServer(),
+                DeviceIdentity.certificate(Files.readString(
+                        Path.of(state.get("global").get("pki").asString()).resolve("root-ca.pem"))),
+                token,
+                fleetDirectory);
+    }
+
+    private Optional<InetSocketAddress> dnsServer() {
+        String server = state.get("global").get("dns").asString();
+        return Optional.of(new InetSocketAddress(
+                server.substring(0, server.lastIndexOf(':')),
+                Integer.parseInt(server.substring(server.lastIndexOf(':') + 1))));
+    }
+
+    private int mqttPort(Region region) {
+        String endpoint =
+                state.get("regions").get(region.code()).get("iotEndpoint").asString();
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    private int apiPort() {
+        String endpoint = state.get("regions")
+                .values()
+                .iterator()
+                .next()
+                .get("apiEndpoint")
+                .asString();
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /** Nearest-rank percentile of sorted values; 0 for none. */
+    private static double percentile(List<Double> sorted, int percent) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
     /** What the local DNS answered for a name: the address the chain ends at, and the first record's TTL. */

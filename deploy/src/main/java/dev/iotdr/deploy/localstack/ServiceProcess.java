@@ -29,6 +29,9 @@ final class ServiceProcess {
     private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
     /** How long a Spring service gets to stop after SIGTERM before it is killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** The services' JVM: small and quick to start (C1 only); fine for request handling at the local stack's rates. */
+    static final List<String> SMALL_JVM =
+            List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
     private final String name;
     private final String region;
@@ -37,20 +40,21 @@ final class ServiceProcess {
     private final Path logFile;
     private final List<String> ownArguments;
     private final Duration stopGrace;
+    private final List<String> jvmOptions;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private int port;
     private Process process;
 
     ServiceProcess(String name, String region, Path jar, List<String> ownArguments, Path logFile) {
-        this(name, region, List.of("-jar", jar.toString()), true, ownArguments, logFile, STOP_GRACE);
+        this(name, region, List.of("-jar", jar.toString()), true, ownArguments, logFile, STOP_GRACE, SMALL_JVM);
     }
 
     /**
      * A plain main class (the local data plane, the local DNS) on a class path: told {@code --admin-port} and
      * {@code --parent-pid} instead of Spring's settings, and ready when its admin port's readiness answers 200.
      * {@code stopGrace} is how long it gets to stop after SIGTERM before it is killed: at least as long as its own
-     * shutdown may take, or what it has accepted but not yet handed on is lost.
+     * shutdown may take, or what it has accepted but not yet handed on is lost. {@code jvmOptions} size its JVM.
      */
     static ServiceProcess mainClass(
             String name,
@@ -59,9 +63,17 @@ final class ServiceProcess {
             String mainClass,
             List<String> ownArguments,
             Path logFile,
-            Duration stopGrace) {
+            Duration stopGrace,
+            List<String> jvmOptions) {
         return new ServiceProcess(
-                name, region, List.of("-cp", classpath, mainClass), false, ownArguments, logFile, stopGrace);
+                name,
+                region,
+                List.of("-cp", classpath, mainClass),
+                false,
+                ownArguments,
+                logFile,
+                stopGrace,
+                jvmOptions);
     }
 
     private ServiceProcess(
@@ -71,9 +83,11 @@ final class ServiceProcess {
             boolean springBoot,
             List<String> ownArguments,
             Path logFile,
-            Duration stopGrace) {
+            Duration stopGrace,
+            List<String> jvmOptions) {
         this.ownArguments = List.copyOf(ownArguments);
         this.stopGrace = stopGrace;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.name = name;
         this.region = region;
         this.launch = List.copyOf(launch);
@@ -89,8 +103,8 @@ final class ServiceProcess {
         if (port == 0) {
             port = freePort();
         }
-        List<String> command = new ArrayList<>(List.of(
-                javaBinary(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmOptions);
         command.addAll(launch);
         command.addAll(
                 springBoot

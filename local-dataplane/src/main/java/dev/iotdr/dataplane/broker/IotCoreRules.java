@@ -185,6 +185,12 @@ public final class IotCoreRules
         Async<SimpleAuthOutput> async =
                 output.async(authenticationTimeout, TimeoutFallback.FAILURE, ConnackReasonCode.SERVER_UNAVAILABLE);
         registry.principal(certificateId).whenComplete((principal, failure) -> {
+            if (async.getStatus() == Async.Status.CANCELED) {
+                // HiveMQ gave up waiting (the authentication timeout) and refused the connect already: the output
+                // is decided and must not be touched; the slot goes (its disconnect may have removed it already)
+                connections.remove(session, PENDING);
+                return;
+            }
             try {
                 if (failure != null) {
                     log.warn(
@@ -214,10 +220,22 @@ public final class IotCoreRules
                     return;
                 }
                 granted.incrementAndGet();
-                output.authenticateSuccessfully();
+                try {
+                    output.authenticateSuccessfully();
+                } catch (UnsupportedOperationException decided) {
+                    // timed out between the check above and now: the connect was refused, so no grant either
+                    if (connections.remove(session, grant)) {
+                        granted.decrementAndGet();
+                    }
+                    return;
+                }
             } catch (RuntimeException e) {
                 log.error("connect of {} failed in the authenticator", clientId, e);
-                output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "authentication failed");
+                try {
+                    output.failAuthentication(ConnackReasonCode.UNSPECIFIED_ERROR, "authentication failed");
+                } catch (UnsupportedOperationException decided) {
+                    // already decided (timed out): nothing more to say to this client
+                }
             } finally {
                 connections.remove(session, PENDING); // refused: nothing to keep until its disconnect
                 async.resume();

@@ -169,6 +169,12 @@ public final class RegionalBroker implements AutoCloseable {
                       </tls>
                     </tls-tcp-listener>
                   </listeners>
+                  <mqtt>
+                    <session-expiry>
+                      <!-- IoT Core keeps a persistent session for at most an hour -->
+                      <max-interval>3600</max-interval>
+                    </session-expiry>
+                  </mqtt>
                   <persistence>
                     <mode>in-memory</mode>
                   </persistence>

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 /**
  * What the data plane knows of its own region's registry, by certificate id: the certificate's status, the things
  * it is attached to and the documents of the policies attached to it. Three reads per certificate (describe, things,
- * policies) and one per policy (its document, shared by every certificate it is attached to), made when a device
- * connects and kept at most {@code maxAge}, so that a
+ * policies) and one per policy (its document, shared by every certificate it is attached to, so a policy's text may
+ * be up to twice that bound old), made when a device connects and kept at most {@code maxAge}, so that a
  * certificate deactivated or revoked is refused at the next connect within that bound. Concurrent lookups of one
  * certificate share one read. Only this region's registry is read, never another's.
  *
@@ -55,6 +55,9 @@ public final class RegistryView implements PrincipalLookup {
     }
 
     private record Cached(Instant readAt, CompletableFuture<Principal> principal) {}
+
+    /** How long a lookup may wait for a thread before it is given up (a connect waits 10 s for its answer). */
+    static final Duration QUEUED_AT_MOST = Duration.ofSeconds(8);
 
     private final IotClient iot;
     private final Duration maxAge;
@@ -105,7 +108,15 @@ public final class RegistryView implements PrincipalLookup {
                 return cached.principal();
             }
             try {
-                read = CompletableFuture.supplyAsync(() -> read(certificateId), executor);
+                read = CompletableFuture.supplyAsync(
+                        () -> {
+                            // a read that waited in the queue longer than a connect waits helps nobody: give it up
+                            if (clock.instant().isAfter(now.plus(QUEUED_AT_MOST))) {
+                                throw new RejectedExecutionException("waited too long for the registry");
+                            }
+                            return read(certificateId);
+                        },
+                        executor);
             } catch (RejectedExecutionException busy) {
                 return CompletableFuture.failedFuture(
                         new RejectedExecutionException("too many connects waiting for the registry", busy));
@@ -154,7 +165,10 @@ public final class RegistryView implements PrincipalLookup {
             document = Optional.empty(); // detached as it was read: allows nothing
         }
         synchronized (policies) {
-            policies.put(policyName, new PolicyRead(now, document));
+            PolicyRead newer = policies.get(policyName);
+            if (newer == null || newer.readAt().isBefore(now)) { // a slower, older read never replaces a newer one
+                policies.put(policyName, new PolicyRead(now, document));
+            }
         }
         return document;
     }

@@ -1,4 +1,4 @@
-package dev.iotdr.edge;
+package dev.iotdr.dataplane.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,10 @@ import dev.iotdr.dataplane.broker.IotCoreRules;
 import dev.iotdr.dataplane.broker.RegionalBroker;
 import dev.iotdr.dataplane.broker.RegistryView;
 import dev.iotdr.dataplane.pki.LocalPki;
+import dev.iotdr.edge.DeviceIdentity;
+import dev.iotdr.edge.EdgeAgent;
+import dev.iotdr.edge.EndpointResolver;
+import dev.iotdr.edge.TelemetryBuffer;
 import dev.iotdr.shared.contract.DevicePolicy;
 import dev.iotdr.shared.domain.FleetDomain;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package dev.iotdr.edge;
+package dev.iotdr.dataplane.edge;
 
 import java.io.IOException;
 import java.net.DatagramPacket;

@@ -1,0 +1,96 @@
+package dev.iotdr.deploy.fleet;
+
+import dev.iotdr.shared.aws.RegionalAwsClients;
+import dev.iotdr.shared.domain.Region;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.model.Message;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What reached each region's telemetry queue ({@code iotdr-telemetry}, fed by the region's topic rule): reads and
+ * deletes every message (the drill's stand-in for telemetry ingest, which does not exist yet), remembering each
+ * {@code thingName}/{@code messageId} once and counting the copies beyond the first as duplicates. Work per read is
+ * a page of at most ten messages.
+ */
+public final class TelemetryWitness {
+    public static final String QUEUE = "iotdr-telemetry";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RegionalAwsClients clients;
+    private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+
+    public TelemetryWitness(RegionalAwsClients clients) {
+        this.clients = clients;
+    }
+
+    /** Reads the region's queue until it answers empty {@code emptyAnswers} times in a row; false if unreachable. */
+    public boolean drain(Region region, int emptyAnswers, Duration wait) {
+        try {
+            String url =
+                    clients.sqs(region).getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+            int empty = 0;
+            while (empty < emptyAnswers) {
+                List<Message> messages = clients.sqs(region)
+                        .receiveMessage(
+                                r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds((int) wait.toSeconds()))
+                        .messages();
+                if (messages.isEmpty()) {
+                    empty++;
+                    continue;
+                }
+                empty = 0;
+                for (Message message : messages) {
+                    record(message.body());
+                }
+                clients.sqs(region).deleteMessageBatch(r -> r.queueUrl(url)
+                        .entries(messages.stream()
+                                .map(m ->
+                                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry
+                                                .builder()
+                                                .id(m.messageId())
+                                                .receiptHandle(m.receiptHandle())
+                                                .build())
+                                .toList()));
+            }
+            return true;
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
+    }
+
+    private void record(String body) {
+        JsonNode message = JSON.readTree(body);
+        String thing = message.path("thingName").asString();
+        String id = message.path("messageId").asString();
+        received.incrementAndGet();
+        if (!seen.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet()).add(id)) {
+            duplicates.incrementAndGet();
+        }
+    }
+
+    /** The message ids seen from a device. */
+    public Set<String> seen(String thing) {
+        return new HashSet<>(seen.getOrDefault(thing, Set.of()));
+    }
+
+    public long distinct() {
+        return seen.values().stream().mapToLong(Set::size).sum();
+    }
+
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    public long received() {
+        return received.get();
+    }
+}
