@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import java.net.InetAddress;
@@ -46,7 +47,8 @@ public final class EdgeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeAgent.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int IN_FLIGHT = 10;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** Above the client's own socket (5 s) and MQTT (10 s) connect timeouts, which end an attempt first. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
     /** What the agent tells whoever watches it (the fleet runner, the drill); called on the agent's thread. */
     public interface Events {
@@ -79,6 +81,7 @@ public final class EdgeAgent implements AutoCloseable {
     private final ReconnectBackoff backoff;
     private final String topic;
     private final Semaphore wake = new Semaphore(0);
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
@@ -174,6 +177,9 @@ public final class EdgeAgent implements AutoCloseable {
                 waitBeforeRetry();
                 continue;
             }
+            if (lastTried != null && !address.equals(lastTried)) {
+                backoff.newEndpoint(); // the name moved: a new schedule for the new address
+            }
             lastTried = address;
             connectAndSend(address);
             if (running) {
@@ -205,13 +211,13 @@ public final class EdgeAgent implements AutoCloseable {
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("the identity of " + identity.thingName() + " cannot be used for TLS", e);
         }
+        CompletableFuture<?> connecting = attempt.connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(0) // the session ends with the connection
+                .keepAlive(30)
+                .send();
         try {
-            attempt.connectWith()
-                    .cleanStart(true)
-                    .noSessionExpiry()
-                    .keepAlive(30)
-                    .send()
-                    .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            connecting.get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Mqtt5ConnAckException refused
                     && refused.getMqttMessage().getReasonCode() != Mqtt5ConnAckReasonCode.SUCCESS) {
@@ -224,13 +230,14 @@ public final class EdgeAgent implements AutoCloseable {
             }
             resolver.failed(address);
             return;
-        } catch (TimeoutException e) {
-            attempt.disconnect();
+        } catch (TimeoutException | InterruptedException e) {
+            // a connect that completes after we gave up must not stay open, unreferenced
+            connecting.whenComplete((connected, failure) -> {
+                if (failure == null) {
+                    attempt.disconnect();
+                }
+            });
             resolver.failed(address);
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
             return;
         }
         client = attempt;
@@ -257,11 +264,12 @@ public final class EdgeAgent implements AutoCloseable {
 
     /** Sends the buffer, oldest first, up to {@link #IN_FLIGHT} unacknowledged at a time, until the connection ends. */
     private void send(Mqtt5AsyncClient connection, CompletableFuture<Throwable> lost) {
+        lost.whenComplete((cause, failure) -> wake.release()); // a lost connection ends the wait for work
         while (running && !lost.isDone()) {
             List<TelemetryBuffer.Entry> batch = buffer.oldest(identity.thingName(), 0, IN_FLIGHT);
             if (batch.isEmpty()) {
                 try {
-                    wake.tryAcquire(200, TimeUnit.MILLISECONDS);
+                    wake.tryAcquire(1, TimeUnit.SECONDS);
                     wake.drainPermits();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -304,6 +312,18 @@ public final class EdgeAgent implements AutoCloseable {
                         acknowledged.incrementAndGet();
                     }
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Mqtt5PubAckException refused) {
+                        // a PUBACK with an error reason: the endpoint will never take this message (its policy
+                        // refuses the topic, or it is too large); resending forever would block every later one
+                        rejected.incrementAndGet();
+                        buffer.acknowledged(identity.thingName(), entry.seq());
+                        log.warn(
+                                "{}: message {} rejected by the endpoint: {}",
+                                identity.thingName(),
+                                entry.seq(),
+                                refused.getMqttMessage().getReasonCode());
+                        continue;
+                    }
                     return; // not acknowledged: stays buffered, sent again after reconnecting
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -356,8 +376,7 @@ public final class EdgeAgent implements AutoCloseable {
             return true;
         }
         try {
-            Thread.sleep(millis);
-            return true;
+            return !stopped.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -373,12 +392,14 @@ public final class EdgeAgent implements AutoCloseable {
             this.running = false;
             running = loop;
         }
+        stopped.countDown(); // ends a wait between attempts
+        wake.release(); // ends the sender's wait for work
         Mqtt5AsyncClient current = client;
         if (current != null && current.getState().isConnected()) {
             current.disconnect();
         }
         if (running != null) {
-            running.interrupt();
+            // no interrupt: the loop may be inside the shared buffer's file I/O, which an interrupt would close
             try {
                 running.join(Duration.ofSeconds(10));
             } catch (InterruptedException e) {

@@ -40,6 +40,7 @@ public final class EndpointResolver {
     private final String hostName;
     private final Resolver resolver;
     private final Clock clock;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private Answer current;
 
     /**
@@ -59,13 +60,19 @@ public final class EndpointResolver {
     }
 
     /** The answer in use if it has not expired, else a new one. */
-    public synchronized Answer resolve() throws UnknownHostException {
-        Instant now = clock.instant();
-        if (current != null && now.isBefore(current.expires())) {
+    public Answer resolve() throws UnknownHostException {
+        // a lock, not synchronized: the query blocks, and agents run on virtual threads
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            if (current != null && now.isBefore(current.expires())) {
+                return current;
+            }
+            current = query(now);
             return current;
+        } finally {
+            lock.unlock();
         }
-        current = query(now);
-        return current;
     }
 
     /**
@@ -73,15 +80,25 @@ public final class EndpointResolver {
      * attempt asks again (a TTL is how long an answer may be kept, never how long it must be; the AWS device SDK's
      * resolver likewise marks an address that failed and resolves again).
      */
-    public synchronized void failed(InetAddress address) {
-        if (current != null && current.address().equals(address)) {
-            current = null;
+    public void failed(InetAddress address) {
+        lock.lock();
+        try {
+            if (current != null && current.address().equals(address)) {
+                current = null;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The answer in use, if any and unexpired; never asks. */
-    public synchronized Optional<Answer> cached() {
-        return Optional.ofNullable(current).filter(answer -> clock.instant().isBefore(answer.expires()));
+    public Optional<Answer> cached() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(current).filter(answer -> clock.instant().isBefore(answer.expires()));
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Answer query(Instant now) throws UnknownHostException {

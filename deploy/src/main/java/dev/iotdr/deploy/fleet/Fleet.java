@@ -112,6 +112,15 @@ public final class Fleet implements AutoCloseable {
         producing.clear();
     }
 
+    /** The sequence numbers a device still has waiting in the buffer. */
+    public java.util.Set<Long> bufferedSeqs(String thing) {
+        java.util.Set<Long> seqs = new java.util.HashSet<>();
+        for (TelemetryBuffer.Entry entry : buffer.oldest(thing, 0, Integer.MAX_VALUE)) {
+            seqs.add(entry.seq());
+        }
+        return seqs;
+    }
+
     public List<EdgeAgent> agents() {
         return List.copyOf(agents);
     }
@@ -154,7 +163,12 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         stopProducing();
-        producers.shutdownNow();
+        producers.shutdown(); // no interrupt: a producer may be writing the shared buffer file
+        try {
+            producers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
             agents.forEach(agent -> closing.submit(agent::close));
         }

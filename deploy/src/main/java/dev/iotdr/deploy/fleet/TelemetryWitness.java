@@ -25,6 +25,7 @@ public final class TelemetryWitness {
 
     private final RegionalAwsClients clients;
     private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+    private final Map<String, Set<Long>> seqs = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
 
@@ -72,6 +73,8 @@ public final class TelemetryWitness {
         String thing = message.path("thingName").asString();
         String id = message.path("messageId").asString();
         received.incrementAndGet();
+        seqs.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
+                .add(message.path("seq").asLong());
         if (!seen.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet()).add(id)) {
             duplicates.incrementAndGet();
         }
@@ -80,6 +83,11 @@ public final class TelemetryWitness {
     /** The message ids seen from a device. */
     public Set<String> seen(String thing) {
         return new HashSet<>(seen.getOrDefault(thing, Set.of()));
+    }
+
+    /** The sequence numbers seen from a device (each message's {@code seq}, unique per device). */
+    public Set<Long> seqs(String thing) {
+        return new HashSet<>(seqs.getOrDefault(thing, Set.of()));
     }
 
     public long distinct() {

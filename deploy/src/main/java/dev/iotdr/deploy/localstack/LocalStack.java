@@ -153,8 +153,9 @@ final class LocalStack implements AutoCloseable {
         return java.util.Optional.ofNullable(dns);
     }
 
-    String dnsAddress() {
-        return "127.0.0.1:" + dnsPort;
+    java.util.Optional<String> dnsAddress() {
+        int port = dnsPort;
+        return port == 0 ? java.util.Optional.empty() : java.util.Optional.of("127.0.0.1:" + port);
     }
 
     Path pkiDirectory() {

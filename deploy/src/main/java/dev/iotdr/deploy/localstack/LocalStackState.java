@@ -44,7 +44,8 @@ final class LocalStackState {
         global.put("emulator", cloud.globalEndpoint().toString());
         putPid(global, pids.get(LocalCloud.GLOBAL));
         stack.dns().ifPresent(dns -> {
-            global.put("dns", stack.dnsAddress());
+            // no address until the DNS has a port (it starts after the deciders)
+            stack.dnsAddress().ifPresentOrElse(address -> global.put("dns", address), () -> global.putNull("dns"));
             global.put("pki", stack.pkiDirectory().toString());
             dns.pid().ifPresentOrElse(pid -> global.put("dnsPid", pid), () -> global.putNull("dnsPid"));
         });
