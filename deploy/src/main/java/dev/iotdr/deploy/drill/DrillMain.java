@@ -65,6 +65,7 @@ public final class DrillMain {
     private final List<String> log = new ArrayList<>();
     private JsonNode state;
     private String token;
+    private Path fleetDirectory;
 
     private DrillMain(Path stateDirectory, boolean json) {
         this.stateDirectory = stateDirectory;
@@ -123,7 +124,7 @@ public final class DrillMain {
 
             // 1. Enrol N devices through api.<domain> (the local DNS sends it to the primary's load balancer).
             String run = UUID.randomUUID().toString().substring(0, 6);
-            Path fleetDirectory = stateDirectory.resolve("drill-fleet-" + run);
+            fleetDirectory = stateDirectory.resolve("drill-fleet-" + run);
             Map<String, String> certificates = new LinkedHashMap<>();
             try (FleetEnrolment enrolment = enrolment(fleetDirectory)) {
                 for (FleetEnrolment.Enrolled device : enrolment.enrol("drill-" + run, devices, 8)) {
@@ -492,10 +493,24 @@ public final class DrillMain {
     }
 
     private ObjectNode finish(ObjectNode report, List<String> failures) {
+        removeFleetFiles();
         report.put("passed", failures.isEmpty());
         var list = report.putArray("failures");
         failures.forEach(list::add);
         return report;
+    }
+
+    /** The drill's devices' keys and buffer go with the drill (the devices themselves stay in the registries). */
+    private void removeFleetFiles() {
+        if (fleetDirectory == null || !Files.isDirectory(fleetDirectory)) {
+            return;
+        }
+        try (var paths = Files.walk(fleetDirectory)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            say("could not remove %s: %s", fleetDirectory, e.getMessage());
+        }
     }
 
     /** Onboards {@code count} devices in {@code region}, 8 at a time; returns device id to certificate id. */
