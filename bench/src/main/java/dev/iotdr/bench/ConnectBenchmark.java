@@ -8,12 +8,12 @@ import dev.iotdr.dataplane.broker.PrincipalLookup;
 import dev.iotdr.dataplane.broker.RegionalBroker;
 import dev.iotdr.dataplane.broker.RegistryView;
 import dev.iotdr.dataplane.pki.LocalPki;
+import dev.iotdr.edge.DeviceIdentity;
 import dev.iotdr.shared.aws.AwsClientSettings;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.contract.DevicePolicy;
 import dev.iotdr.shared.domain.FleetDomain;
 import dev.iotdr.shared.domain.Region;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,9 +38,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.ResourceAlreadyExistsException;
 
@@ -225,7 +222,7 @@ public final class ConnectBenchmark {
                     fleet.add(new Device(
                             thing,
                             issued.certificatePem(),
-                            privateKey(issued.keyPair().privateKey()),
+                            DeviceIdentity.privateKey(issued.keyPair().privateKey()),
                             IotCoreRules.certificateId(LocalPki.parseCertificate(issued.certificatePem()))));
                     return null;
                 }));
@@ -327,18 +324,6 @@ public final class ConnectBenchmark {
         TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
         factory.init(trusted);
         return factory;
-    }
-
-    private static PrivateKey privateKey(String pem) {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object read = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            return read instanceof PEMKeyPair pair
-                    ? converter.getKeyPair(pair).getPrivate()
-                    : converter.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) read);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable private key from the emulator", e);
-        }
     }
 
     private static int freePort(InetAddress address) throws Exception {

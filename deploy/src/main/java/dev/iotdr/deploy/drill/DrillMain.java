@@ -1,5 +1,6 @@
 package dev.iotdr.deploy.drill;
 
+import dev.iotdr.deploy.fleet.Endpoints;
 import dev.iotdr.deploy.fleet.Fleet;
 import dev.iotdr.deploy.fleet.FleetEnrolment;
 import dev.iotdr.deploy.fleet.TelemetryWitness;
@@ -656,26 +657,25 @@ public final class DrillMain {
     }
 
     private Optional<InetSocketAddress> dnsServer() {
-        String server = state.get("global").get("dns").asString();
-        return Optional.of(new InetSocketAddress(
-                server.substring(0, server.lastIndexOf(':')),
-                Integer.parseInt(server.substring(server.lastIndexOf(':') + 1))));
+        return Optional.of(Endpoints.parse(state.get("global").get("dns").asString()));
     }
 
     private int mqttPort(Region region) {
-        String endpoint =
-                state.get("regions").get(region.code()).get("iotEndpoint").asString();
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+        return Endpoints.parse(state.get("regions")
+                        .get(region.code())
+                        .get("iotEndpoint")
+                        .asString())
+                .getPort();
     }
 
     private int apiPort() {
-        String endpoint = state.get("regions")
-                .values()
-                .iterator()
-                .next()
-                .get("apiEndpoint")
-                .asString();
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+        return Endpoints.parse(state.get("regions")
+                        .values()
+                        .iterator()
+                        .next()
+                        .get("apiEndpoint")
+                        .asString())
+                .getPort();
     }
 
     /** Nearest-rank percentile of sorted values; 0 for none. */
@@ -702,9 +702,11 @@ public final class DrillMain {
 
     /** The region's data-plane address, as state.json records its MQTT endpoint ({@code address:port}). */
     private String regionAddress(Region region) {
-        String endpoint =
-                state.get("regions").get(region.code()).get("iotEndpoint").asString();
-        return endpoint.substring(0, endpoint.lastIndexOf(':'));
+        return Endpoints.parse(state.get("regions")
+                        .get(region.code())
+                        .get("iotEndpoint")
+                        .asString())
+                .getHostString();
     }
 
     /** One query to the local DNS (no cache), following the answer's CNAME chain to its address. */
@@ -713,11 +715,8 @@ public final class DrillMain {
         if (dns == null || dns.isNull()) {
             return Optional.empty();
         }
-        String server = dns.asString();
         try {
-            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(
-                    server.substring(0, server.lastIndexOf(':')),
-                    Integer.parseInt(server.substring(server.lastIndexOf(':') + 1))));
+            SimpleResolver resolver = new SimpleResolver(Endpoints.parse(dns.asString()));
             resolver.setTimeout(Duration.ofSeconds(2));
             Message answer = resolver.send(
                     Message.newQuery(org.xbill.DNS.Record.newRecord(Name.fromString(name + "."), Type.A, DClass.IN)));

@@ -38,18 +38,18 @@ public final class FleetMain {
         if (global.get("dns") == null || global.get("dns").isNull()) {
             throw new IllegalStateException("the local stack runs no DNS; is local-dataplane built?");
         }
-        String dns = global.get("dns").asString();
-        Optional<InetSocketAddress> server = Optional.of(new InetSocketAddress(
-                dns.substring(0, dns.lastIndexOf(':')), Integer.parseInt(dns.substring(dns.lastIndexOf(':') + 1))));
+        Optional<InetSocketAddress> server =
+                Optional.of(Endpoints.parse(global.get("dns").asString()));
         Map<String, String> regionByAddress = new HashMap<>();
         int mqttPort = 8883;
         int apiPort = 8443;
         for (var region : state.get("regions").properties()) {
-            String iot = region.getValue().get("iotEndpoint").asString();
-            regionByAddress.put(iot.substring(0, iot.lastIndexOf(':')), region.getKey());
-            mqttPort = Integer.parseInt(iot.substring(iot.lastIndexOf(':') + 1));
-            String api = region.getValue().get("apiEndpoint").asString();
-            apiPort = Integer.parseInt(api.substring(api.lastIndexOf(':') + 1));
+            InetSocketAddress iot =
+                    Endpoints.parse(region.getValue().get("iotEndpoint").asString());
+            regionByAddress.put(iot.getHostString(), region.getKey());
+            mqttPort = iot.getPort();
+            apiPort = Endpoints.parse(region.getValue().get("apiEndpoint").asString())
+                    .getPort();
         }
         String token = LocalStackTokens.token(
                 Files.readString(stateDirectory.resolve("secrets").resolve("jwt-secret"))

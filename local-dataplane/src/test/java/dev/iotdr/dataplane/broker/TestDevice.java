@@ -4,8 +4,8 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.iotdr.dataplane.pki.LocalPki;
+import dev.iotdr.edge.DeviceIdentity;
 import dev.iotdr.shared.contract.DevicePolicy;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
@@ -22,9 +22,6 @@ import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.ResourceAlreadyExistsException;
@@ -41,7 +38,10 @@ record TestDevice(String thingName, String certificatePem, PrivateKey key, Strin
         iot.attachPolicy(r -> r.policyName(DevicePolicy.DEFAULT_NAME).target(issued.certificateArn()));
         iot.attachThingPrincipal(r -> r.thingName(thing).principal(issued.certificateArn()));
         return new TestDevice(
-                thing, issued.certificatePem(), privateKey(issued.keyPair().privateKey()), issued.certificateArn());
+                thing,
+                issued.certificatePem(),
+                DeviceIdentity.privateKey(issued.keyPair().privateKey()),
+                issued.certificateArn());
     }
 
     /** Registers this device's certificate in another region as replication does (without a CA), attached. */
@@ -137,18 +137,6 @@ record TestDevice(String thingName, String certificatePem, PrivateKey key, Strin
             iot.createPolicy(r -> r.policyName(DevicePolicy.DEFAULT_NAME).policyDocument(DevicePolicy.document()));
         } catch (ResourceAlreadyExistsException exists) {
             // created by an earlier test
-        }
-    }
-
-    private static PrivateKey privateKey(String pem) {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object read = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            return read instanceof PEMKeyPair pair
-                    ? converter.getKeyPair(pair).getPrivate()
-                    : converter.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) read);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("unreadable private key", e);
         }
     }
 }
