@@ -27,7 +27,7 @@ public final class ModelStream implements StreamShards {
     private final double emptyAnswers;
     private long sequence;
     private boolean anythingTrimmed;
-    private final java.util.Set<String> trimmedUnread = new java.util.HashSet<>();
+    private final java.util.Set<String> trimmedUnapplied = new java.util.HashSet<>();
     private int nextShard;
 
     /**
@@ -49,7 +49,6 @@ public final class ModelStream implements StreamShards {
         final int prefix;
         final List<Entry> records = new ArrayList<>();
         int trimmed;
-        int readHigh;
         boolean closed;
         Instant closedAt;
         boolean gone;
@@ -108,14 +107,21 @@ public final class ModelStream implements StreamShards {
         newShard(Optional.of(parent.id), parent.depth + 1, parent.prefix | (1 << parent.depth));
     }
 
-    /** Retention removes every record written before {@code cutoff}; a closed shard left with none leaves the listing. */
-    public synchronized void trimBefore(Instant cutoff) {
+    /**
+     * Retention removes every record written before {@code cutoff}; a closed shard left with none leaves the
+     * listing. A removed record beyond its shard's saved checkpoint ({@code checkpoints}: shard id to the last
+     * sequence number a reader saved as applied) was never applied for good: a read may have returned it to a
+     * worker that lost its lease before applying it, and no read returned it since.
+     */
+    public synchronized void trimBefore(Instant cutoff, Map<String, Optional<String>> checkpoints) {
         for (ModelShard shard : shards.values()) {
+            Optional<String> checkpoint = checkpoints.getOrDefault(shard.id, Optional.empty());
             while (shard.trimmed < shard.records.size()
                     && shard.records.get(shard.trimmed).createdAt().isBefore(cutoff)) {
-                if (shard.trimmed >= shard.readHigh) {
-                    DeviceRecord lost = shard.records.get(shard.trimmed).record();
-                    trimmedUnread.add(lost.deviceId() + "@" + lost.version());
+                Entry entry = shard.records.get(shard.trimmed);
+                if (checkpoint.isEmpty() || entry.sequenceNumber().compareTo(checkpoint.get()) > 0) {
+                    trimmedUnapplied.add(
+                            entry.record().deviceId() + "@" + entry.record().version());
                 }
                 shard.trimmed++;
                 anythingTrimmed = true;
@@ -135,9 +141,9 @@ public final class ModelStream implements StreamShards {
                 .toList();
     }
 
-    /** Records ({@code deviceId@version}) retention removed before any read had returned them. */
-    public synchronized java.util.Set<String> trimmedUnread() {
-        return java.util.Set.copyOf(trimmedUnread);
+    /** Records ({@code deviceId@version}) retention removed beyond their shard's saved checkpoint. */
+    public synchronized java.util.Set<String> trimmedUnapplied() {
+        return java.util.Set.copyOf(trimmedUnapplied);
     }
 
     /** Whether retention removed any record. */
@@ -208,7 +214,6 @@ public final class ModelStream implements StreamShards {
         for (Entry entry : shard.records.subList(position, to)) {
             records.add(new StreamedRecord(entry.sequenceNumber(), entry.createdAt(), Optional.of(entry.record())));
         }
-        shard.readHigh = Math.max(shard.readHigh, to);
         boolean finished = shard.closed && to >= shard.records.size();
         return new Batch(records, finished ? Optional.empty() : Optional.of(shardId + "|" + to + "|0"));
     }
