@@ -94,7 +94,7 @@ public final class DeviceIdentity {
      * PKCS#12 key store would do, but it protects every key entry with a 10,000-round key derivation, twice per
      * use, which a fleet reconnecting at once pays in CPU on every attempt.)
      */
-    synchronized KeyManagerFactory keyManagers() {
+    public synchronized KeyManagerFactory keyManagers() {
         if (keyManagers == null) {
             X509ExtendedKeyManager manager = new OneKey(key, new X509Certificate[] {certificate});
             keyManagers = new KeyManagerFactory(
@@ -117,7 +117,7 @@ public final class DeviceIdentity {
     }
 
     /** Trusts the root CA alone, for the endpoint's certificate (checked with the endpoint's name); made once. */
-    synchronized TrustManagerFactory trustManagers() throws GeneralSecurityException, IOException {
+    public synchronized TrustManagerFactory trustManagers() throws GeneralSecurityException, IOException {
         if (trustManagers == null) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);

@@ -49,6 +49,8 @@ public final class EdgeAgent implements AutoCloseable {
     private static final int IN_FLIGHT = 10;
     /** Above the client's own socket (5 s) and MQTT (10 s) connect timeouts, which end an attempt first. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    /** How often a connected agent looks whether the name still points where it is (DNS is asked only past a TTL). */
+    private static final Duration NAME_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     /** What the agent tells whoever watches it (the fleet runner, the drill); called on the agent's thread. */
     public interface Events {
@@ -245,8 +247,9 @@ public final class EdgeAgent implements AutoCloseable {
         connectedTo = address;
         backoff.connected(connectedAt);
         events.connected(identity.thingName(), address, connectedAt);
+        Optional<String> left = Optional.empty();
         try {
-            send(attempt, lost);
+            left = send(attempt, address, lost);
         } finally {
             connectedTo = null;
             client = null;
@@ -255,17 +258,40 @@ public final class EdgeAgent implements AutoCloseable {
             backoff.disconnected(at);
             Throwable cause = lost.getNow(null);
             events.disconnected(
-                    identity.thingName(), address, at, cause == null ? "stopped" : String.valueOf(cause.getMessage()));
+                    identity.thingName(),
+                    address,
+                    at,
+                    left.orElse(cause == null ? "stopped" : String.valueOf(cause.getMessage())));
             if (attempt.getState().isConnected()) {
                 attempt.disconnect();
             }
         }
     }
 
-    /** Sends the buffer, oldest first, up to {@link #IN_FLIGHT} unacknowledged at a time, until the connection ends. */
-    private void send(Mqtt5AsyncClient connection, CompletableFuture<Throwable> lost) {
+    /**
+     * Sends the buffer, oldest first, up to {@link #IN_FLIGHT} unacknowledged at a time, until the connection ends or
+     * the name moves to another address (then, with nothing in flight, the agent leaves for the new address: after a
+     * failback the fleet returns to the primary within a TTL, spread by each device's own TTL clock and the backoff's
+     * first jitter window, instead of staying wherever it went until its connection happens to break).
+     *
+     * @return why the agent left, when it left on its own; empty when the connection ended or the agent stopped
+     */
+    private Optional<String> send(Mqtt5AsyncClient connection, InetAddress address, CompletableFuture<Throwable> lost) {
         lost.whenComplete((cause, failure) -> wake.release()); // a lost connection ends the wait for work
+        Instant nextNameCheck = clock.instant().plus(NAME_CHECK_INTERVAL);
         while (running && !lost.isDone()) {
+            if (!clock.instant().isBefore(nextNameCheck)) {
+                nextNameCheck = clock.instant().plus(NAME_CHECK_INTERVAL);
+                Optional<InetAddress> moved = movedFrom(address);
+                if (moved.isPresent()) {
+                    log.info(
+                            "{}: the name now points at {}; leaving {}",
+                            identity.thingName(),
+                            moved.get().getHostAddress(),
+                            address.getHostAddress());
+                    return Optional.of("the name moved to " + moved.get().getHostAddress());
+                }
+            }
             List<TelemetryBuffer.Entry> batch = buffer.oldest(identity.thingName(), 0, IN_FLIGHT);
             if (batch.isEmpty()) {
                 try {
@@ -295,7 +321,8 @@ public final class EdgeAgent implements AutoCloseable {
                             .thenApply(done -> publish.getNow(null))
                             .get();
                     if (result == null) {
-                        return; // the connection went while waiting: unacknowledged messages stay buffered
+                        return Optional
+                                .empty(); // the connection went while waiting: unacknowledged messages stay buffered
                     }
                     if (result.getError().isPresent()) {
                         // a PUBACK with an error reason: the endpoint will never take this message (its policy
@@ -324,13 +351,24 @@ public final class EdgeAgent implements AutoCloseable {
                                 refused.getMqttMessage().getReasonCode());
                         continue;
                     }
-                    return; // not acknowledged: stays buffered, sent again after reconnecting
+                    return Optional.empty(); // not acknowledged: stays buffered, sent again after reconnecting
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     running = false;
-                    return;
+                    return Optional.empty();
                 }
             }
+        }
+        return Optional.empty();
+    }
+
+    /** The address the name points at now, when it is not {@code address}; a name that cannot be resolved stays. */
+    private Optional<InetAddress> movedFrom(InetAddress address) {
+        try {
+            InetAddress now = resolver.resolve().address(); // asks DNS only when the answer's TTL has run out
+            return now.equals(address) ? Optional.empty() : Optional.of(now);
+        } catch (UnknownHostException e) {
+            return Optional.empty(); // no answer is no reason to leave a working connection
         }
     }
 

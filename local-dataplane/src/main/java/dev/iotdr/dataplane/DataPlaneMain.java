@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Arguments: {@code --region=<code> --iot-endpoint=<emulator url> --domain=<name> --address=<ip>
  * [--mqtt-port=8883] [--api-port=8443] --route=<path prefix>=<url> (repeated) --pki-dir=<dir> --work-dir=<dir>
- * --admin-port=<n> [--parent-pid=<pid>]}; the PKI password comes from {@code IOTDR_PKI_PASSWORD} (never the
+ * --admin-port=<n> [--parent-pid=<pid>] [--warm-up-connects=400]}: before the endpoint opens, that many device
+ * connects run through its code on a throwaway loopback broker ({@link JitWarmUp}; 0 skips it). The PKI password comes from {@code IOTDR_PKI_PASSWORD} (never the
  * command line, which {@code ps} shows).
  */
 public final class DataPlaneMain {
@@ -83,6 +84,10 @@ public final class DataPlaneMain {
         LocalPki pki = new LocalPki(Path.of(required(options, "pki-dir")), password.toCharArray());
         RegionalAwsClients clients = new RegionalAwsClients(AwsClientSettings.emulated(
                 Map.of(region, URI.create(required(options, "iot-endpoint"))), URI.create("http://127.0.0.1:1")));
+        int warmUps = Integer.parseInt(optional(options, "warm-up-connects").orElse("400"));
+        if (warmUps > 0) {
+            JitWarmUp.run(region, domain, pki, Path.of(required(options, "work-dir")), warmUps);
+        }
         Running running = start(
                 region,
                 domain,

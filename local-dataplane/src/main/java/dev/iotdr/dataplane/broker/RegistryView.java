@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import software.amazon.awssdk.services.iot.IotClient;
@@ -67,7 +68,7 @@ public final class RegistryView implements PrincipalLookup {
     /** Policy documents by policy name, each read at most {@code maxAge} ago: a fleet shares a handful. */
     private final Map<String, PolicyRead> policies = lru(10_000);
 
-    private record PolicyRead(Instant readAt, Optional<String> document) {}
+    private record PolicyRead(Instant readAt, CompletableFuture<Optional<String>> document) {}
 
     public RegistryView(IotClient iot, Duration maxAge, int capacity, Executor executor, Clock clock) {
         if (maxAge.isNegative() || maxAge.compareTo(Duration.ofSeconds(2)) > 0) {
@@ -147,29 +148,46 @@ public final class RegistryView implements PrincipalLookup {
 
     /**
      * A policy's document, read at most {@code maxAge} ago; one copy held per policy, however many certificates it
-     * is attached to.
+     * is attached to. Lookups that need it while it is being read wait for that read (in a connect storm every
+     * lookup needs the fleet's policy at once: one read serves them all).
      */
     private Optional<String> document(String policyName) {
         Instant now = clock.instant();
+        CompletableFuture<Optional<String>> shared;
+        CompletableFuture<Optional<String>> mine = null;
         synchronized (policies) {
             PolicyRead known = policies.get(policyName);
-            if (known != null && !known.readAt().plus(maxAge).isBefore(now)) {
-                return known.document();
+            if (known != null
+                    && !known.document().isCompletedExceptionally()
+                    && !known.readAt().plus(maxAge).isBefore(now)) {
+                shared = known.document();
+            } else {
+                mine = new CompletableFuture<>();
+                shared = mine;
+                // started now, so newer than any read in flight: a slower, older read never replaces it
+                policies.put(policyName, new PolicyRead(now, mine));
             }
         }
-        Optional<String> document;
+        if (mine == null) {
+            try {
+                return shared.join();
+            } catch (CompletionException failed) {
+                throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
+            }
+        }
         try {
-            document = Optional.ofNullable(
-                    iot.getPolicy(r -> r.policyName(policyName)).policyDocument());
-        } catch (ResourceNotFoundException deleted) {
-            document = Optional.empty(); // detached as it was read: allows nothing
-        }
-        synchronized (policies) {
-            PolicyRead newer = policies.get(policyName);
-            if (newer == null || newer.readAt().isBefore(now)) { // a slower, older read never replaces a newer one
-                policies.put(policyName, new PolicyRead(now, document));
+            Optional<String> document;
+            try {
+                document = Optional.ofNullable(
+                        iot.getPolicy(r -> r.policyName(policyName)).policyDocument());
+            } catch (ResourceNotFoundException deleted) {
+                document = Optional.empty(); // detached as it was read: allows nothing
             }
+            mine.complete(document);
+            return document;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e); // not kept: the next lookup reads again
+            throw e;
         }
-        return document;
     }
 }

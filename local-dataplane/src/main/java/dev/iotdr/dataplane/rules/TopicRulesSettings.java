@@ -8,7 +8,8 @@ import java.util.Objects;
  * actions get, how throttled sends are retried, and how long {@code close()} waits for queued work.
  *
  * @param refreshInterval how often the rules are re-read (rules are few, so each read is bounded work)
- * @param workers threads running rule actions
+ * @param workers threads running rule actions; each waits for its SQS answer, and sends to one queue made at
+ *     once share requests, so enough of them let a busy queue's sends go ten to a request
  * @param queueCapacity executions waiting for a thread before new ones are refused (and logged as lost)
  * @param throttleRetries retries of a throttled send before the action counts as failed
  * @param firstBackoff the pause before the first retry; doubled for each further one
@@ -21,8 +22,8 @@ public record TopicRulesSettings(
         int throttleRetries,
         Duration firstBackoff,
         Duration drainTimeout) {
-    public static final TopicRulesSettings DEFAULTS =
-            new TopicRulesSettings(Duration.ofSeconds(2), 4, 10_000, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
+    public static final TopicRulesSettings DEFAULTS = new TopicRulesSettings(
+            Duration.ofSeconds(2), 40, 10_000, 3, Duration.ofMillis(100), Duration.ofSeconds(30));
 
     public TopicRulesSettings {
         Objects.requireNonNull(refreshInterval, "refreshInterval");

@@ -138,6 +138,76 @@ class EdgeAgentIntegrationTest {
         }
     }
 
+    @Test
+    void aConnectedAgentLeavesForTheNamesNewAddressWhenTheOldOneStillWorksAsAfterAFailback() throws Exception {
+        char[] password = "edge-test-password".toCharArray();
+        LocalPki pki = new LocalPki(work.resolve("pki"), password);
+        pki.ensure(DOMAIN);
+        KeyPair keys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X509Certificate certificate = selfSigned(keys);
+        String thing = "edge-device-1";
+        RegistryView.Principal principal = new RegistryView.Principal(
+                IotCoreRules.certificateId(certificate),
+                true,
+                "ACTIVE",
+                "arn:aws:iot:us-east-1:123456789012:cert/" + IotCoreRules.certificateId(certificate),
+                List.of(thing),
+                List.of(DevicePolicy.document()));
+        List<Received> received = new CopyOnWriteArrayList<>();
+        int port = portFreeOnBoth("127.0.1.1", "127.0.2.1");
+        RegionalBroker first = broker("first", "127.0.1.1", port, principal, received, pki, password);
+        RegionalBroker second = broker("second", "127.0.2.1", port, principal, received, pki, password);
+        List<String> connections = new CopyOnWriteArrayList<>();
+        List<String> departures = new CopyOnWriteArrayList<>();
+
+        try (TestDns dns = new TestDns();
+                TelemetryBuffer buffer =
+                        TelemetryBuffer.open(work.resolve("buffer.mv"), work.resolve("buffer.key"), 1000)) {
+            dns.point(DOMAIN.iotEndpoint(), "127.0.2.1", 1); // failed over: the fleet is on the second region
+            EndpointResolver resolver =
+                    new EndpointResolver(DOMAIN.iotEndpoint(), Optional.of(dns.address()), Clock.systemUTC());
+            EdgeAgent.Events events = new EdgeAgent.Events() {
+                @Override
+                public void connected(String thingName, InetAddress endpoint, Instant at) {
+                    connections.add(endpoint.getHostAddress());
+                }
+
+                @Override
+                public void disconnected(String thingName, InetAddress endpoint, Instant at, String why) {
+                    departures.add(endpoint.getHostAddress() + ": " + why);
+                }
+            };
+            DeviceIdentity identity = new DeviceIdentity(
+                    thing, certificate, keys.getPrivate(), LocalPki.parseCertificate(pki.rootCaPem()));
+            try (EdgeAgent agent = new EdgeAgent(
+                    identity, resolver, port, buffer, events, Clock.systemUTC(), new SplittableRandom(5))) {
+                agent.start();
+                agent.produce(Map.of("reading", 1));
+                await(() -> agent.status().acknowledged() == 1);
+                assertThat(connections).containsExactly("127.0.2.1");
+
+                dns.point(DOMAIN.iotEndpoint(), "127.0.1.1", 1); // failback: the name returns, both regions up
+                await(() -> agent.status()
+                        .endpoint()
+                        .map(InetAddress::getHostAddress)
+                        .equals(Optional.of("127.0.1.1")));
+                agent.produce(Map.of("reading", 2));
+                await(() -> agent.status().acknowledged() == 2);
+
+                assertThat(connections).containsExactly("127.0.2.1", "127.0.1.1");
+                assertThat(departures).containsExactly("127.0.2.1: the name moved to 127.0.1.1");
+                assertThat(received)
+                        .extracting(
+                                r -> r.region() + " " + r.message().path("seq").asLong())
+                        .containsExactly("second 1", "first 2");
+                assertThat(agent.status().buffered()).isZero();
+            }
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
     private static RegionalBroker broker(
             String region,
             String address,
