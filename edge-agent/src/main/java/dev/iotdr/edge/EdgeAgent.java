@@ -171,15 +171,16 @@ public final class EdgeAgent implements AutoCloseable {
 
     private void run() {
         while (running) {
-            InetAddress address;
+            EndpointResolver.Answer answer;
             try {
-                address = resolver.resolve().address();
+                answer = resolver.resolve();
             } catch (UnknownHostException e) {
                 log.debug("{}: {}", identity.thingName(), e.getMessage());
                 waitBeforeRetry();
                 continue;
             }
-            if (lastTried != null && !address.equals(lastTried)) {
+            InetAddress address = answer.address();
+            if (lastTried != null && !answer.names(lastTried)) {
                 backoff.newEndpoint(); // the name moved: a new schedule for the new address
             }
             lastTried = address;
@@ -256,6 +257,11 @@ public final class EdgeAgent implements AutoCloseable {
             resolver.failed(address); // the connection was lost: where the name points is asked again
             Instant at = clock.instant();
             backoff.disconnected(at);
+            if (left.isPresent()) {
+                // left for the name's new address: a new schedule for it, not the delay earned against this one
+                backoff.newEndpoint();
+                lastTried = null;
+            }
             Throwable cause = lost.getNow(null);
             events.disconnected(
                     identity.thingName(),
@@ -362,11 +368,14 @@ public final class EdgeAgent implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The address the name points at now, when it is not {@code address}; a name that cannot be resolved stays. */
+    /**
+     * The address the name points at now, when {@code address} is none of the name's addresses any more (an answer
+     * listing it among others, in any order, is no move); a name that cannot be resolved stays where it is.
+     */
     private Optional<InetAddress> movedFrom(InetAddress address) {
         try {
-            InetAddress now = resolver.resolve().address(); // asks DNS only when the answer's TTL has run out
-            return now.equals(address) ? Optional.empty() : Optional.of(now);
+            EndpointResolver.Answer now = resolver.resolve(); // asks DNS only when the answer's TTL has run out
+            return now.names(address) ? Optional.empty() : Optional.of(now.address());
         } catch (UnknownHostException e) {
             return Optional.empty(); // no answer is no reason to leave a working connection
         }
@@ -386,8 +395,8 @@ public final class EdgeAgent implements AutoCloseable {
             Optional<EndpointResolver.Answer> answer = resolver.cached();
             if (answer.isEmpty()) {
                 try {
-                    InetAddress address = resolver.resolve().address();
-                    if (lastTried != null && !address.equals(lastTried)) {
+                    EndpointResolver.Answer fresh = resolver.resolve();
+                    if (lastTried != null && !fresh.names(lastTried)) {
                         backoff.newEndpoint();
                         lastTried = null; // one new schedule per new address
                         deadline = clock.instant().plus(backoff.nextDelay());

@@ -29,12 +29,33 @@ import org.xbill.DNS.Type;
  * at once ({@link #failed}). The agent resolves before every connect attempt, and while it waits between attempts
  * whenever its answer has expired, so that a failover reaches it within a TTL.
  *
- * <p>Only one name and one address family (A) are used; the first address of the answer is taken, as the AWS
- * device SDK does.
+ * <p>Only one name and one address family (A) are used; the first address of the answer is connected to, as the
+ * AWS device SDK does, and every address of the answer counts as where the name points.
  */
 public final class EndpointResolver {
-    /** One answer: the address and until when it may be used. */
-    public record Answer(InetAddress address, Instant expires) {}
+    /**
+     * One answer: every address it holds, in the order given (the first is the one to connect to), and until when it
+     * may be used. A name served by several addresses (IoT Core's endpoints are) may list them in another order at
+     * each query: an endpoint is still what the name points at while it is among them.
+     */
+    public record Answer(List<InetAddress> addresses, Instant expires) {
+        public Answer {
+            addresses = List.copyOf(addresses);
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("an answer holds at least one address");
+            }
+        }
+
+        /** The address to connect to: the first, as the AWS device SDK takes it. */
+        public InetAddress address() {
+            return addresses.getFirst();
+        }
+
+        /** Whether {@code endpoint} is one of this answer's addresses. */
+        public boolean names(InetAddress endpoint) {
+            return addresses.contains(endpoint);
+        }
+    }
 
     private final Name name;
     private final String hostName;
@@ -83,7 +104,7 @@ public final class EndpointResolver {
     public void failed(InetAddress address) {
         lock.lock();
         try {
-            if (current != null && current.address().equals(address)) {
+            if (current != null && current.names(address)) {
                 current = null;
             }
         } finally {
@@ -114,6 +135,7 @@ public final class EndpointResolver {
         List<Record> answers = response.getSection(Section.ANSWER);
         long ttl = Long.MAX_VALUE;
         Name wanted = name;
+        List<InetAddress> addresses = new java.util.ArrayList<>();
         for (Record record : answers) {
             if (!record.getName().equals(wanted)) {
                 continue;
@@ -122,11 +144,14 @@ public final class EndpointResolver {
             if (record instanceof CNAMERecord alias) {
                 wanted = alias.getTarget();
             } else if (record instanceof ARecord address) {
-                return new Answer(
-                        InetAddress.getByAddress(hostName, address.getAddress().getAddress()), now.plusSeconds(ttl));
+                addresses.add(
+                        InetAddress.getByAddress(hostName, address.getAddress().getAddress()));
             }
         }
-        throw unknown("no address in the answer");
+        if (addresses.isEmpty()) {
+            throw unknown("no address in the answer");
+        }
+        return new Answer(addresses, now.plusSeconds(ttl));
     }
 
     private UnknownHostException unknown(String why) {

@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 final class JitWarmUp {
     private static final Logger log = LoggerFactory.getLogger(JitWarmUp.class);
     private static final int CLIENTS = 4;
+    /** The warm-up stops after this long whatever it has done: a slow machine starts less warm, never late. */
+    private static final Duration BUDGET = Duration.ofSeconds(30);
 
     private JitWarmUp() {}
 
@@ -94,7 +96,11 @@ final class JitWarmUp {
             IotCoreRules rules = new IotCoreRules(
                     region.code(), List.of(domain.iotEndpoint()), lookup, MessageRoute.NONE, Clock.systemUTC());
             InetAddress loopback = InetAddress.getLoopbackAddress();
-            Path work = Files.createDirectories(workRoot.resolve("jit-warm-up"));
+            Path work = workRoot.resolve("jit-warm-up");
+            if (Files.exists(work)) {
+                delete(work); // left by a process killed while warming up (its broker config names the keystore)
+            }
+            Files.createDirectories(work);
             try (RegionalBroker broker = RegionalBroker.start(
                     new InetSocketAddress(loopback, freePort(loopback)),
                     pki.serverKeystore(),
@@ -112,7 +118,7 @@ final class JitWarmUp {
             } finally {
                 delete(work);
             }
-        } catch (java.security.GeneralSecurityException | IOException | RuntimeException e) {
+        } catch (java.security.GeneralSecurityException | IOException | RuntimeException | LinkageError e) {
             // a cold endpoint still works, only slower at first: say so and go on
             log.warn("could not warm the endpoint's code ({}); it starts cold", e.toString());
             return Duration.between(started, Instant.now());
@@ -128,6 +134,7 @@ final class JitWarmUp {
             int connects)
             throws IOException {
         AtomicInteger made = new AtomicInteger();
+        Instant deadline = Instant.now().plus(BUDGET);
         ExecutorService workers = Executors.newFixedThreadPool(things.size());
         try {
             List<Future<?>> running = new ArrayList<>();
@@ -135,7 +142,7 @@ final class JitWarmUp {
                 DeviceIdentity identity = new DeviceIdentity(
                         thing, certificate, keys.getPrivate(), LocalPki.parseCertificate(pki.rootCaPem()));
                 running.add(workers.submit(() -> {
-                    while (made.get() < connects) {
+                    while (made.get() < connects && Instant.now().isBefore(deadline)) {
                         Mqtt5BlockingClient client = MqttClient.builder()
                                 .useMqttVersion5()
                                 .identifier(thing)
@@ -158,7 +165,7 @@ final class JitWarmUp {
                 }));
             }
             for (Future<?> worker : running) {
-                worker.get(5, TimeUnit.MINUTES);
+                worker.get(BUDGET.toSeconds() + 20, TimeUnit.SECONDS); // one connect may outlast the budget
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

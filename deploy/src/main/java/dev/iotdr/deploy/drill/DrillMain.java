@@ -77,9 +77,13 @@ public final class DrillMain {
         int devices = Integer.parseInt(option(args, "--devices", "20"));
         double rate = Double.parseDouble(option(args, "--rate", "0.2"));
         double rtoBudget = Double.parseDouble(option(args, "--device-rto-budget", "20"));
+        double powerOn = Double.parseDouble(option(args, "--power-on-per-second", "20"));
+        if (!(powerOn > 0)) {
+            throw new IllegalArgumentException("--power-on-per-second must be positive, was " + powerOn);
+        }
         boolean json = List.of(args).contains("--json");
         DrillMain drill = new DrillMain(Path.of(option(args, "--state-dir", ".drctl")), json);
-        ObjectNode report = drill.run(devices, rate, rtoBudget);
+        ObjectNode report = drill.run(devices, rate, rtoBudget, powerOn);
         if (json) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
@@ -91,7 +95,7 @@ public final class DrillMain {
         System.exit(report.get("passed").asBoolean() ? 0 : 1);
     }
 
-    private ObjectNode run(int devices, double rate, double rtoBudget) throws Exception {
+    private ObjectNode run(int devices, double rate, double rtoBudget, double powerOnPerSecond) throws Exception {
         state = readState();
         token = LocalStackTokens.token(
                 Files.readString(stateDirectory.resolve("secrets").resolve("jwt-secret"))
@@ -173,7 +177,8 @@ public final class DrillMain {
                     mqttPort(primary),
                     100_000,
                     watch);
-            fleet.connect(Duration.ofMillis(devices * 50L)); // powering on at about 20 devices a second
+            // devices power on over time: all at once would saturate the primary's emulator before the outage
+            fleet.connect(Duration.ofMillis((long) (devices * 1000 / powerOnPerSecond)));
             boolean allConnected = eventually(
                     () -> fleet.totals().connectedByAddress().getOrDefault(primaryAddress, 0) == devices,
                     Duration.ofSeconds(60 + devices / 5));

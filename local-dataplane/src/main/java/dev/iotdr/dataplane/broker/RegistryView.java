@@ -172,9 +172,16 @@ public final class RegistryView implements PrincipalLookup {
             try {
                 return shared.join();
             } catch (CompletionException failed) {
-                throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
+                // the read it waited for failed (a throttle, say): one read of its own, not a refusal for all
+                return readPolicy(policyName, clock.instant(), new CompletableFuture<>());
             }
         }
+        return readPolicy(policyName, now, mine);
+    }
+
+    /** Reads the policy, completing {@code read} however the read ends (others may be waiting on it). */
+    private Optional<String> readPolicy(
+            String policyName, Instant startedAt, CompletableFuture<Optional<String>> read) {
         try {
             Optional<String> document;
             try {
@@ -183,10 +190,18 @@ public final class RegistryView implements PrincipalLookup {
             } catch (ResourceNotFoundException deleted) {
                 document = Optional.empty(); // detached as it was read: allows nothing
             }
-            mine.complete(document);
+            read.complete(document);
+            synchronized (policies) {
+                PolicyRead newer = policies.get(policyName);
+                if (newer == null
+                        || newer.document().isCompletedExceptionally()
+                        || newer.readAt().isBefore(startedAt)) {
+                    policies.put(policyName, new PolicyRead(startedAt, read));
+                }
+            }
             return document;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e); // not kept: the next lookup reads again
+        } catch (RuntimeException | Error e) {
+            read.completeExceptionally(e); // not kept: the next lookup reads again
             throw e;
         }
     }

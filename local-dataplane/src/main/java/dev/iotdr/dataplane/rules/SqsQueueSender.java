@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -26,7 +28,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * {@value #MAX_BATCH_BYTES} bytes): each caller still learns its own message's outcome, as a rule action's
  * SendMessage would tell it, and nothing waits for a batch to fill. A caller queues its message and, when fewer
  * than {@value #BATCHES_IN_FLIGHT} batches to that queue are in flight, sends a batch of whatever is queued;
- * otherwise it waits while another caller's batch carries it. Idle, each message goes alone at once; under load
+ * otherwise it waits a moment for another caller's batch to carry it, and looks for a free slot again. A message
+ * SQS refuses for its own fault (not the sender's) is sent again alone, with the SDK's retries. Idle, each message goes alone at once; under load
  * (a reconnecting fleet flushing its buffers) one request carries up to ten, which keeps the region's SQS free
  * for everything else the region must do meanwhile (a connect storm's registry reads share the emulator). The
  * SDK's own batching client was not used: it holds each message for a linger time and reports per-message
@@ -36,6 +39,8 @@ final class SqsQueueSender implements QueueSender {
     static final int MAX_ENTRIES = 10;
     static final int MAX_BATCH_BYTES = 256 * 1024;
     static final int BATCHES_IN_FLIGHT = 4;
+    /** How long a caller whose message is queued behind busy slots waits before it looks for a free slot again. */
+    static final long DRIVE_AGAIN_AFTER_MILLIS = 20;
 
     private final SqsClient sqs;
     private final Map<String, String> urlsByName = new ConcurrentHashMap<>();
@@ -50,14 +55,26 @@ final class SqsQueueSender implements QueueSender {
         Pending pending = new Pending(body, new CompletableFuture<>());
         Lane lane = lanes.computeIfAbsent(target.queueName(), Lane::new);
         lane.queued.add(pending);
-        lane.drive();
-        try {
-            pending.outcome().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof QueueSendException failed) {
-                throw new QueueSendException(failed.getMessage(), failed.throttled(), failed);
+        while (true) {
+            lane.drive(pending);
+            try {
+                pending.outcome().get(DRIVE_AGAIN_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException stillQueued) {
+                // every slot was taken when it was queued: look again (a slot may have come free meanwhile)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueSendException(
+                        "interrupted while sending to SQS queue " + target.queueName() + "; treated as not sent",
+                        false,
+                        e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof QueueSendException failed) {
+                    throw new QueueSendException(failed.getMessage(), failed.throttled(), failed);
+                }
+                throw new QueueSendException(
+                        "Failed to send message to SQS queue " + target.queueName(), false, e.getCause());
             }
-            throw new QueueSendException("Failed to send message to SQS queue " + target.queueName(), false, e);
         }
     }
 
@@ -78,21 +95,23 @@ final class SqsQueueSender implements QueueSender {
         }
 
         /**
-         * Sends batches while messages wait and a batch may start. A caller that finds every slot taken leaves its
-         * message queued: the holder of a slot looks at the queue again after releasing it, and the caller's add came
-         * before the holder's release (the caller saw the slot taken), so no message is left with nobody to send it.
+         * Sends batches while {@code own} waits, messages are queued and a batch may start; leaves as soon as its own
+         * message is answered (a caller never stays on to send everybody else's). A caller that finds every slot
+         * taken leaves its message queued and looks again shortly ({@link #DRIVE_AGAIN_AFTER_MILLIS}); a holder
+         * sends whatever is queued, so a message waits at most for a slot.
          */
-        void drive() {
-            while (!queued.isEmpty() && inFlight.tryAcquire()) {
+        void drive(Pending own) {
+            while (!own.outcome().isDone() && !queued.isEmpty() && inFlight.tryAcquire()) {
+                List<Pending> batch = List.of();
                 try {
-                    List<Pending> batch = nextBatch();
-                    while (!batch.isEmpty()) {
-                        try {
-                            sendBatch(batch);
-                        } catch (RuntimeException unexpected) {
-                            failAll(batch, failure(unexpected)); // nobody is left waiting on a batch
-                        }
-                        batch = nextBatch();
+                    batch = nextBatch();
+                    if (!batch.isEmpty()) {
+                        sendBatch(batch);
+                    }
+                } catch (RuntimeException | Error unexpected) {
+                    failAll(batch, failure(new IllegalStateException(unexpected))); // nobody waits on a lost batch
+                    if (unexpected instanceof Error error) {
+                        throw error;
                     }
                 } finally {
                     inFlight.release();
@@ -150,9 +169,14 @@ final class SqsQueueSender implements QueueSender {
             response.successful()
                     .forEach(done -> entry(batch, done.id()).outcome().complete(null));
             for (BatchResultErrorEntry failed : response.failed()) {
+                Pending pending = entry(batch, failed.id());
+                if (!Boolean.TRUE.equals(failed.senderFault())) {
+                    // SQS's fault (an internal error, unavailable): sent again alone, with the SDK's retries
+                    sendAlone(pending);
+                    continue;
+                }
                 String code = failed.code() == null ? "" : failed.code();
-                entry(batch, failed.id())
-                        .outcome()
+                pending.outcome()
                         .completeExceptionally(new QueueSendException(
                                 "Failed to send message to SQS queue " + queueName + ": " + code + ": "
                                         + failed.message(),

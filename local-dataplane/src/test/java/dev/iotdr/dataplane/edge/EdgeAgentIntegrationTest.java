@@ -208,6 +208,136 @@ class EdgeAgentIntegrationTest {
         }
     }
 
+    @Test
+    void aConnectedAgentStaysWhileTheNameListsItsEndpointAmongOthersInAnyOrder() throws Exception {
+        char[] password = "edge-test-password".toCharArray();
+        LocalPki pki = new LocalPki(work.resolve("pki"), password);
+        pki.ensure(DOMAIN);
+        KeyPair keys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X509Certificate certificate = selfSigned(keys);
+        String thing = "edge-device-1";
+        RegistryView.Principal principal = new RegistryView.Principal(
+                IotCoreRules.certificateId(certificate),
+                true,
+                "ACTIVE",
+                "arn:aws:iot:us-east-1:123456789012:cert/" + IotCoreRules.certificateId(certificate),
+                List.of(thing),
+                List.of(DevicePolicy.document()));
+        List<Received> received = new CopyOnWriteArrayList<>();
+        int port = portFreeOnBoth("127.0.1.1", "127.0.2.1");
+        RegionalBroker first = broker("first", "127.0.1.1", port, principal, received, pki, password);
+        List<String> departures = new CopyOnWriteArrayList<>();
+
+        try (TestDns dns = new TestDns();
+                TelemetryBuffer buffer =
+                        TelemetryBuffer.open(work.resolve("buffer.mv"), work.resolve("buffer.key"), 1000)) {
+            // one endpoint, two addresses, listed in turn first (as IoT Core's endpoint names are answered)
+            dns.pointRotating(DOMAIN.iotEndpoint(), List.of("127.0.1.1", "127.0.3.1"), 1);
+            EndpointResolver resolver =
+                    new EndpointResolver(DOMAIN.iotEndpoint(), Optional.of(dns.address()), Clock.systemUTC());
+            EdgeAgent.Events events = new EdgeAgent.Events() {
+                @Override
+                public void disconnected(String thingName, InetAddress endpoint, Instant at, String why) {
+                    departures.add(endpoint.getHostAddress() + ": " + why);
+                }
+            };
+            DeviceIdentity identity = new DeviceIdentity(
+                    thing, certificate, keys.getPrivate(), LocalPki.parseCertificate(pki.rootCaPem()));
+            try (EdgeAgent agent = new EdgeAgent(
+                    identity, resolver, port, buffer, events, Clock.systemUTC(), new SplittableRandom(7))) {
+                agent.start();
+                agent.produce(Map.of("reading", 1));
+                await(() -> agent.status().acknowledged() == 1);
+                int askedWhenConnected = dns.queries(DOMAIN.iotEndpoint());
+
+                // the answers' TTL runs out again and again; half of them list the other address first
+                await(() -> dns.queries(DOMAIN.iotEndpoint()) >= askedWhenConnected + 4);
+                agent.produce(Map.of("reading", 2));
+                await(() -> agent.status().acknowledged() == 2);
+
+                assertThat(departures).isEmpty();
+                assertThat(agent.status().endpoint())
+                        .map(InetAddress::getHostAddress)
+                        .contains("127.0.1.1");
+                assertThat(received).hasSize(2);
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void anAgentStartedAgainOnItsBufferSendsWhatTheLastOneLeftOldestFirstWithTheSameIds() throws Exception {
+        char[] password = "edge-test-password".toCharArray();
+        LocalPki pki = new LocalPki(work.resolve("pki"), password);
+        pki.ensure(DOMAIN);
+        KeyPair keys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        X509Certificate certificate = selfSigned(keys);
+        String thing = "edge-device-1";
+        RegistryView.Principal principal = new RegistryView.Principal(
+                IotCoreRules.certificateId(certificate),
+                true,
+                "ACTIVE",
+                "arn:aws:iot:us-east-1:123456789012:cert/" + IotCoreRules.certificateId(certificate),
+                List.of(thing),
+                List.of(DevicePolicy.document()));
+        List<Received> received = new CopyOnWriteArrayList<>();
+        int port = portFreeOnBoth("127.0.1.1", "127.0.2.1");
+        DeviceIdentity identity =
+                new DeviceIdentity(thing, certificate, keys.getPrivate(), LocalPki.parseCertificate(pki.rootCaPem()));
+        List<String> stored = new java.util.ArrayList<>();
+
+        try (TestDns dns = new TestDns()) {
+            dns.point(DOMAIN.iotEndpoint(), "127.0.1.1", 1); // no endpoint listens there yet
+            // a first life: readings stored while no endpoint answers, then the agent stops (the process ends)
+            try (TelemetryBuffer buffer =
+                            TelemetryBuffer.open(work.resolve("buffer.mv"), work.resolve("buffer.key"), 1000);
+                    EdgeAgent agent = new EdgeAgent(
+                            identity,
+                            new EndpointResolver(DOMAIN.iotEndpoint(), Optional.of(dns.address()), Clock.systemUTC()),
+                            port,
+                            buffer,
+                            new EdgeAgent.Events() {},
+                            Clock.systemUTC(),
+                            new SplittableRandom(11))) {
+                agent.start();
+                for (int i = 0; i < 5; i++) {
+                    agent.produce(Map.of("reading", i));
+                }
+                for (TelemetryBuffer.Entry entry : buffer.oldest(thing, 0, 10)) {
+                    stored.add(JSON.readTree(entry.message()).path("messageId").asString());
+                }
+            }
+            assertThat(stored).hasSize(5);
+
+            // a second life on the same buffer, with the endpoint up
+            RegionalBroker first = broker("first", "127.0.1.1", port, principal, received, pki, password);
+            try (TelemetryBuffer buffer =
+                            TelemetryBuffer.open(work.resolve("buffer.mv"), work.resolve("buffer.key"), 1000);
+                    EdgeAgent agent = new EdgeAgent(
+                            identity,
+                            new EndpointResolver(DOMAIN.iotEndpoint(), Optional.of(dns.address()), Clock.systemUTC()),
+                            port,
+                            buffer,
+                            new EdgeAgent.Events() {},
+                            Clock.systemUTC(),
+                            new SplittableRandom(13))) {
+                agent.start();
+                await(() -> received.size() == 5);
+                await(() -> agent.status().buffered() == 0);
+
+                assertThat(received)
+                        .extracting(r -> r.message().path("messageId").asString())
+                        .containsExactlyElementsOf(stored);
+                assertThat(received)
+                        .extracting(r -> r.message().path("seq").asLong())
+                        .containsExactly(1L, 2L, 3L, 4L, 5L);
+            } finally {
+                first.close();
+            }
+        }
+    }
+
     private static RegionalBroker broker(
             String region,
             String address,

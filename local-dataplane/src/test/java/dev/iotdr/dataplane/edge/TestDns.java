@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.ARecord;
@@ -22,7 +23,7 @@ import org.xbill.DNS.Section;
  * was told, over UDP on a loopback port; NXDOMAIN for anything else. Counts the queries per name.
  */
 final class TestDns implements AutoCloseable {
-    private record Entry(InetAddress address, long ttl) {}
+    private record Entry(List<InetAddress> addresses, long ttl) {}
 
     private final DatagramSocket socket;
     private final Map<Name, Entry> names = new ConcurrentHashMap<>();
@@ -39,11 +40,24 @@ final class TestDns implements AutoCloseable {
     }
 
     void point(String name, String address, long ttlSeconds) throws IOException {
-        names.put(Name.fromString(name + "."), new Entry(InetAddress.getByName(address), ttlSeconds));
+        pointRotating(name, List.of(address), ttlSeconds);
     }
 
-    int queries(String name) throws IOException {
-        return queries.getOrDefault(Name.fromString(name + "."), 0);
+    /** Answers every address, rotated by one at each query (as a name served by several addresses may be). */
+    void pointRotating(String name, List<String> addresses, long ttlSeconds) throws IOException {
+        List<InetAddress> resolved = new java.util.ArrayList<>();
+        for (String address : addresses) {
+            resolved.add(InetAddress.getByName(address));
+        }
+        names.put(Name.fromString(name + "."), new Entry(List.copyOf(resolved), ttlSeconds));
+    }
+
+    int queries(String name) {
+        try {
+            return queries.getOrDefault(Name.fromString(name + "."), 0);
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("not a name: " + name, e);
+        }
     }
 
     private void serve() {
@@ -58,13 +72,17 @@ final class TestDns implements AutoCloseable {
                 answer.getHeader().setFlag(Flags.QR);
                 answer.getHeader().setFlag(Flags.AA);
                 answer.addRecord(question, Section.QUESTION);
-                queries.merge(question.getName(), 1, Integer::sum);
+                int asked = queries.merge(question.getName(), 1, Integer::sum);
                 Entry entry = names.get(question.getName());
                 if (entry == null) {
                     answer.getHeader().setRcode(Rcode.NXDOMAIN);
                 } else {
-                    answer.addRecord(
-                            new ARecord(question.getName(), DClass.IN, entry.ttl(), entry.address()), Section.ANSWER);
+                    int count = entry.addresses().size();
+                    for (int i = 0; i < count; i++) {
+                        InetAddress address = entry.addresses().get((asked - 1 + i) % count);
+                        answer.addRecord(
+                                new ARecord(question.getName(), DClass.IN, entry.ttl(), address), Section.ANSWER);
+                    }
                 }
                 byte[] out = answer.toWire();
                 socket.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));

@@ -62,7 +62,9 @@ class SqsQueueSenderIntegrationTest {
                     .queueUrl();
             SqsQueueSender sender = new SqsQueueSender(sqs);
 
-            sendAtOnce(sender, new SqsTarget(url, false), messages, i -> "message-" + i);
+            List<Throwable> outcomes = sendAtOnce(sender, new SqsTarget(url, false), messages, i -> "message-" + i);
+
+            assertThat(outcomes).hasSize(messages).containsOnlyNulls();
 
             Map<String, Integer> received = drain(sqs, url, messages);
             assertThat(received).hasSize(messages).allSatisfy((body, copies) -> assertThat(copies)
