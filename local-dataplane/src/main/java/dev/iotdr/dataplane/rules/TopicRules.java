@@ -327,17 +327,29 @@ public final class TopicRules implements AutoCloseable {
 
     private void lose(TopicRule rule, InboundMessage message, String traceId, String why) {
         lost.incrementAndGet();
-        // the payload goes into the log so that an operator can still recover the message from there
+        // never the payload: telemetry is not written in plaintext anywhere, logs included; its size and digest
+        // let an operator match it against what the device or another region holds
         log.error(
-                "LOST: topic rule {} could not deliver message {} (trace {}, topic {}, client {}): {}; payload"
-                        + " (base64): {}",
+                "LOST: topic rule {} could not deliver message {} (trace {}, topic {}, client {}): {}; payload {}"
+                        + " bytes, SHA-256 {}",
                 rule.name(),
                 messageId(message, traceId),
                 traceId,
                 message.topic(),
                 message.clientId().orElse("-"),
                 why,
-                Base64.getEncoder().encodeToString(message.payload()));
+                message.payload().length,
+                sha256(message.payload()));
+    }
+
+    private static String sha256(byte[] payload) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** The device's messageId when the payload has one, else the trace id. */

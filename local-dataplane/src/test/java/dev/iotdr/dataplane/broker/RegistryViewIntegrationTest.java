@@ -91,6 +91,44 @@ class RegistryViewIntegrationTest {
         }
     }
 
+    @Test
+    void aReadThatWouldAnswerAfterTheDeviceGaveUpStopsBeforeItsNextRequest(
+            LocalCloud cloud, RegionalAwsClients clients) {
+        Region region = cloud.regions().get(0);
+        TestDevice device = TestDevice.enrol(clients.iot(region));
+        dev.iotdr.dataplane.support.MovableClock clock = new dev.iotdr.dataplane.support.MovableClock();
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the certificate's description takes 9 s (the clock moves while it is asked): the device waits 10 s in all
+        ExecutionInterceptor slowDescribe = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                requests.add(context.request().getClass().getSimpleName());
+                if (context.request() instanceof software.amazon.awssdk.services.iot.model.DescribeCertificateRequest) {
+                    clock.advance(Duration.ofSeconds(9));
+                }
+            }
+        };
+        ExecutorService lookups = Executors.newSingleThreadExecutor();
+        try (IotClient iot = IotClient.builder()
+                .region(software.amazon.awssdk.regions.Region.of(region.code()))
+                .endpointOverride(clients.endpoint(AwsService.IOT, region).orElseThrow())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(slowDescribe))
+                .build()) {
+            RegistryView view = new RegistryView(iot, Duration.ofSeconds(1), 100, lookups, clock);
+
+            CompletableFuture<RegistryView.Principal> principal = view.principal(certificateId(device));
+
+            assertThat(principal)
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+            assertThat(requests).containsExactly("DescribeCertificateRequest");
+        } finally {
+            lookups.shutdownNow();
+        }
+    }
+
     private static String certificateId(TestDevice device) {
         try {
             return device.certificateId();
