@@ -52,11 +52,7 @@ public final class DataPlaneMain {
     /** Registry entries kept: an entry serves for {@link #REGISTRY_BOUND}, so this is connects per second. */
     static final int REGISTRY_ENTRIES = 20_000;
 
-    /**
-     * Registry reads at once: the emulator serves requests one at a time (one Python process), so more threads only
-     * lengthen each read; the queue, where stale lookups are dropped, is the better place to wait.
-     */
-    private static final int LOOKUP_THREADS = 12;
+    private static final int LOOKUP_THREADS = 32;
     /**
      * Lookups waiting for a thread: about what the threads get through (the emulator answers some 20-60 reads a
      * second) before a connect gives up (10 s); a longer queue would only hold reads for devices that are gone.

@@ -33,13 +33,19 @@ public final class TelemetryWitness {
         this.clients = clients;
     }
 
-    /** Reads the region's queue until it answers empty {@code emptyAnswers} times in a row; false if unreachable. */
-    public boolean drain(Region region, int emptyAnswers, Duration wait) {
+    /**
+     * Reads the region's queue until it answers empty {@code emptyAnswers} times in a row; false if unreachable, or if
+     * it still held messages at {@code deadline} (an emulator reads a long queue slowly: a drill must end).
+     */
+    public boolean drain(Region region, int emptyAnswers, Duration wait, java.time.Instant deadline) {
         try {
             String url =
                     clients.sqs(region).getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
             int empty = 0;
             while (empty < emptyAnswers) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    return false;
+                }
                 List<Message> messages = clients.sqs(region)
                         .receiveMessage(
                                 r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds((int) wait.toSeconds()))

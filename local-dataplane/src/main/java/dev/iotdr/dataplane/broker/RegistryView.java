@@ -57,16 +57,16 @@ public final class RegistryView implements PrincipalLookup {
 
     private record Cached(Instant readAt, CompletableFuture<Principal> principal) {}
 
-    /**
-     * How long a lookup may wait for a thread before it is given up, and by when after it was asked for its reads must
-     * be done (a connect waits 10 s for its answer). In a storm larger than the registry can serve, reads that would
-     * end after their device gave up are the collapse: each costs the emulator as much as a useful one, so the
-     * useful ones come later still and also miss. Measured at 1,000 devices (bench/RESULTS.md): with 8 s of queueing
-     * allowed, nearly every read finished too late and the fleet stayed out for minutes.
-     */
-    static final Duration QUEUED_AT_MOST = Duration.ofSeconds(3);
+    /** How long a lookup may wait for a thread before it is given up (a connect waits 10 s for its answer). */
+    static final Duration QUEUED_AT_MOST = Duration.ofSeconds(8);
 
-    static final Duration ANSWERED_WITHIN = Duration.ofSeconds(8);
+    /**
+     * By when after it was asked a lookup's reads must be done: a read that would answer after its device stopped
+     * waiting (10 s) stops before its next request, leaving the emulator to reads that can still admit someone. (A
+     * shorter queue bound, 3 s with 12 threads, was measured too: at 200 devices it refused hundreds of connects
+     * that would have been admitted, and device RTO p99 went from about 20 s to 53 s; bench/RESULTS.md.)
+     */
+    static final Duration ANSWERED_WITHIN = Duration.ofMillis(9_500);
 
     private final IotClient iot;
     private final Duration maxAge;
