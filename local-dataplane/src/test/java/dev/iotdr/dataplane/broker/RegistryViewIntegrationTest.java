@@ -98,13 +98,13 @@ class RegistryViewIntegrationTest {
         TestDevice device = TestDevice.enrol(clients.iot(region));
         dev.iotdr.dataplane.support.MovableClock clock = new dev.iotdr.dataplane.support.MovableClock();
         List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
-        // the certificate's description takes 10 s (the clock moves while it is asked): the device waits 10 s in all
+        // the certificate's description takes 11 s (the clock moves while it is asked): the device waits 10 s in all
         ExecutionInterceptor slowDescribe = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                 requests.add(context.request().getClass().getSimpleName());
                 if (context.request() instanceof software.amazon.awssdk.services.iot.model.DescribeCertificateRequest) {
-                    clock.advance(Duration.ofSeconds(10));
+                    clock.advance(Duration.ofSeconds(11));
                 }
             }
         };
