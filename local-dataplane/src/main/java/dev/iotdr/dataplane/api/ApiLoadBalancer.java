@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The region's load balancer for {@code api.<domain>}: HTTPS on a fixed port of the region's address, routing by
- * path prefix as a load balancer's listener rules do ({@code /v1/devices} to onboarding, later
- * {@code /v1/telemetry} to telemetry ingest), and answering 404 problem JSON for any other path. Jetty's
+ * path as a load balancer's listener rules do ({@code /v1/devices} to onboarding, {@code /v1/telemetry}, {@code
+ * /v1/fleet} and {@code /v1/devices/*}{@code /telemetry} to telemetry ingest; the most specific rule wins), and
+ * answering 404 problem JSON for any other path. Jetty's
  * {@link ProxyHandler} does the proxying; this class only says where.
  */
 public final class ApiLoadBalancer implements AutoCloseable {
@@ -38,16 +39,12 @@ public final class ApiLoadBalancer implements AutoCloseable {
     }
 
     /**
-     * @param routes path prefix (e.g. {@code /v1/devices}) to the base URL of the service behind it; longest
-     *     prefix wins
+     * @param routes path prefix (e.g. {@code /v1/devices}; a {@code *} segment matches any one segment) to the base
+     *     URL of the service behind it; the rule with more segments wins, then the one with fewer wildcards
      */
     public static ApiLoadBalancer start(
             InetSocketAddress address, Path keystore, char[] keystorePassword, Map<String, URI> routes) {
-        Map<String, URI> ordered = new LinkedHashMap<>();
-        routes.entrySet().stream()
-                .sorted((a, b) ->
-                        Integer.compare(b.getKey().length(), a.getKey().length()))
-                .forEach(route -> ordered.put(route.getKey(), route.getValue()));
+        Map<String, URI> ordered = ordered(routes);
         Server server = new Server();
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setKeyStorePath(keystore.toAbsolutePath().toString());
@@ -92,15 +89,66 @@ public final class ApiLoadBalancer implements AutoCloseable {
         return new ApiLoadBalancer(server);
     }
 
+    /** The routes, most specific first: more segments, then fewer wildcards, then longer text. */
+    static Map<String, URI> ordered(Map<String, URI> routes) {
+        Map<String, URI> ordered = new LinkedHashMap<>();
+        routes.entrySet().stream()
+                .sorted(java.util.Comparator.<Map.Entry<String, URI>>comparingInt(
+                                route -> -segments(route.getKey()).length)
+                        .thenComparingInt(route -> wildcards(route.getKey()))
+                        .thenComparingInt(route -> -route.getKey().length()))
+                .forEach(route -> ordered.put(route.getKey(), route.getValue()));
+        return ordered;
+    }
+
     private static Optional<URI> target(Map<String, URI> routes, Request request) {
         String path = request.getHttpURI().getCanonicalPath();
         if (path == null) {
             return Optional.empty();
         }
-        return routes.entrySet().stream()
-                .filter(route -> path.equals(route.getKey()) || path.startsWith(route.getKey() + "/"))
+        return target(routes, path);
+    }
+
+    /** Where {@code path} goes among {@code ordered} routes (see {@link #ordered}). */
+    static Optional<URI> target(Map<String, URI> ordered, String path) {
+        return ordered.entrySet().stream()
+                .filter(route -> matches(route.getKey(), path))
                 .map(Map.Entry::getValue)
                 .findFirst();
+    }
+
+    /**
+     * Whether {@code path} is {@code pattern} or below it, segment by segment, where a {@code *} segment stands for
+     * any one segment (as a load balancer's path rule {@code /v1/devices/*}{@code /telemetry} does).
+     */
+    static boolean matches(String pattern, String path) {
+        String[] wanted = segments(pattern);
+        String[] given = segments(path);
+        if (given.length < wanted.length) {
+            return false;
+        }
+        for (int i = 0; i < wanted.length; i++) {
+            boolean any = wanted[i].equals("*") && !given[i].isEmpty();
+            if (!any && !wanted[i].equals(given[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String[] segments(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+    }
+
+    private static int wildcards(String pattern) {
+        int count = 0;
+        for (String segment : segments(pattern)) {
+            if (segment.equals("*")) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static void notFound(Request request, Response response, Callback callback) {

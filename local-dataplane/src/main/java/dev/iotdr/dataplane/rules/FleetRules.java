@@ -21,17 +21,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * queue that is both the queue's redrive target and the rule's error action.
  */
 public final class FleetRules {
-    public static final String TELEMETRY_QUEUE = "iotdr-telemetry";
-    public static final String TELEMETRY_DLQ = "iotdr-telemetry-dlq";
-    public static final String PRESENCE_QUEUE = "iotdr-presence";
-    public static final String PRESENCE_DLQ = "iotdr-presence-dlq";
+    public static final String TELEMETRY_QUEUE = dev.iotdr.shared.contract.FleetQueues.TELEMETRY;
+    public static final String TELEMETRY_DLQ = dev.iotdr.shared.contract.FleetQueues.TELEMETRY_DEAD_LETTERS;
+    public static final String PRESENCE_QUEUE = dev.iotdr.shared.contract.FleetQueues.PRESENCE;
+    public static final String PRESENCE_DLQ = dev.iotdr.shared.contract.FleetQueues.PRESENCE_DEAD_LETTERS;
     public static final String TELEMETRY_RULE = "iotdr_telemetry";
     public static final String PRESENCE_RULE = "iotdr_presence";
     public static final String TELEMETRY_SQL = "SELECT *, topic(3) AS thingName, clientid() AS clientId,"
             + " timestamp() AS receivedAt FROM 'dt/fleet/+/telemetry'";
     public static final String PRESENCE_SQL = "SELECT * FROM '$aws/events/presence/+/+'";
     /** Receives before SQS moves a message to the dead-letter queue. */
-    static final int MAX_RECEIVE_COUNT = 5;
+    static final int MAX_RECEIVE_COUNT = dev.iotdr.shared.contract.FleetQueues.REDRIVE_AFTER_RECEIVES;
 
     private static final Logger log = LoggerFactory.getLogger(FleetRules.class);
 

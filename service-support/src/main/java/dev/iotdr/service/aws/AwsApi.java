@@ -44,6 +44,11 @@ public enum AwsApi {
     DYNAMODB_DESCRIBE_TABLE(AwsService.DYNAMODB, "DescribeTable", 0),
     DYNAMODB_CREATE_TABLE(AwsService.DYNAMODB, "CreateTable", 0),
     DYNAMODB_UPDATE_TIME_TO_LIVE(AwsService.DYNAMODB, "UpdateTimeToLive", 0),
+    SQS_GET_QUEUE_URL(AwsService.SQS, "GetQueueUrl", 0),
+    SQS_CREATE_QUEUE(AwsService.SQS, "CreateQueue", 0),
+    SQS_GET_QUEUE_ATTRIBUTES(AwsService.SQS, "GetQueueAttributes", 0),
+    SQS_SET_QUEUE_ATTRIBUTES(AwsService.SQS, "SetQueueAttributes", 0),
+    SQS_SEND_MESSAGE(AwsService.SQS, "SendMessage", 0),
     STREAMS_DESCRIBE_STREAM(AwsService.DYNAMODB_STREAMS, "DescribeStream", 10),
     STREAMS_GET_SHARD_ITERATOR(AwsService.DYNAMODB_STREAMS, "GetShardIterator", 0),
     /** AWS allows 5 GetRecords per second per shard; one poll per shard every 250 ms stays under it. */

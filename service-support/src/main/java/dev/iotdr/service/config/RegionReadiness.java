@@ -41,7 +41,8 @@ public final class RegionReadiness implements HealthIndicator {
             try {
                 checks.forEach(Runnable::run);
             } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException
-                    | software.amazon.awssdk.services.iot.model.ResourceNotFoundException missing) {
+                    | software.amazon.awssdk.services.iot.model.ResourceNotFoundException
+                    | software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException missing) {
                 if (!resources.heal()) {
                     throw missing;
                 }

@@ -50,8 +50,25 @@ public final class DynamoTables {
 
     /** A regional table of {@code shape} (string keys, optional sort key and index), with TTL. */
     public void ensureTableWithTtl(TableShape shape, String ttlAttribute) {
-        String table = shape.table();
+        ensureWithTtl(shape, false, ttlAttribute);
+    }
+
+    /**
+     * A table of {@code shape} with TTL and a stream of new and old images: a table copied to the other regions
+     * (a global table in AWS; the replication service's table copy in the local stack).
+     */
+    public void ensureReplicatedTableWithTtl(TableShape shape, String ttlAttribute) {
+        ensureWithTtl(shape, true, ttlAttribute);
+    }
+
+    /** A regional table of {@code shape}: no stream, no TTL. */
+    public void ensureTable(TableShape shape) {
         ensure(shape, false);
+    }
+
+    private void ensureWithTtl(TableShape shape, boolean streamed, String ttlAttribute) {
+        String table = shape.table();
+        ensure(shape, streamed);
         calls.run(AwsApi.DYNAMODB_UPDATE_TIME_TO_LIVE, () -> {
             try {
                 dynamo.updateTimeToLive(r -> r.tableName(table)

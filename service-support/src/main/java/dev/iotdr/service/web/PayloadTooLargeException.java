@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /** A request body over the configured limit; answered 413. */
 public final class PayloadTooLargeException extends IOException {
-    PayloadTooLargeException(long limit) {
+    public PayloadTooLargeException(long limit) {
         super("request body exceeds " + limit + " bytes");
     }
 }

@@ -89,7 +89,12 @@ public final class RegionalAwsClients implements AutoCloseable {
         return type.cast(client);
     }
 
-    private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C build(
+    /**
+     * Applies these settings (region, credentials, endpoint, timeouts, retries, the outage interceptor) to a builder
+     * of another kind of client, an asynchronous one say, whose HTTP client the caller chooses and closes: every
+     * client of the service is still configured here, in one place.
+     */
+    public <C extends SdkClient, B extends AwsClientBuilder<B, C>> B configure(
             AwsService service, Region region, B builder) {
         Optional<URI> endpoint = settings.endpoint(service, region);
         software.amazon.awssdk.regions.Region sdkRegion = service.isGlobal()
@@ -97,7 +102,6 @@ public final class RegionalAwsClients implements AutoCloseable {
                 : software.amazon.awssdk.regions.Region.of(region.code());
         builder.region(sdkRegion)
                 .credentialsProvider(settings.credentials())
-                .httpClient(httpClient)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
                         .apiCallTimeout(settings.apiCallTimeout())
@@ -105,7 +109,12 @@ public final class RegionalAwsClients implements AutoCloseable {
                         .addExecutionInterceptor(new RegionUnreachableInterceptor(region, service, endpoint))
                         .build());
         endpoint.ifPresent(builder::endpointOverride);
-        return builder.build();
+        return builder;
+    }
+
+    private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C build(
+            AwsService service, Region region, B builder) {
+        return configure(service, region, builder).httpClient(httpClient).build();
     }
 
     /** AWS's retry conditions (throttling, 5xx, I/O) for the mode, with our attempt count; backoff has jitter. */
