@@ -190,6 +190,10 @@ public final class DrillMain {
                         + fleet.totals().connectedByAddress());
             }
             fleet.produce(rate);
+            // both regions' queues are read as they fill, as their consumer (telemetry ingest) would: a queue left
+            // to fill makes every send to it slower on the emulator (TelemetryWitness#follow)
+            TelemetryWitness.Following primaryQueue = witness.follow(primary);
+            TelemetryWitness.Following secondaryQueue = witness.follow(secondary);
             Thread.sleep(5_000);
             say("fleet: %d devices connected to %s, publishing %.2f messages/s each", devices, primary, rate);
             String stillActive = get(service(secondary, "failover"), "/v1/regions")
@@ -198,6 +202,8 @@ public final class DrillMain {
             if (!primary.code().equals(stillActive)) {
                 // the fleet's own load made the primary look unhealthy: the outage would measure nothing
                 failures.add("the fleet's load failed " + primary + " over to " + stillActive + " before the outage");
+                primaryQueue.close();
+                secondaryQueue.close();
                 fleet.close();
                 return finish(report, failures);
             }
@@ -208,6 +214,7 @@ public final class DrillMain {
             Instant outage = Instant.now();
             watch.outageAt(outage);
             control(primary, "stop-services");
+            primaryQueue.close();
             Fleet.Totals atOutage = fleet.totals();
             report.put("messagesAcknowledgedBeforeOutage", atOutage.acknowledged());
             boolean primaryRead = witness.drain(
@@ -352,6 +359,7 @@ public final class DrillMain {
                 seqs.removeAll(fleet.bufferedSeqs(status.thingName()));
                 expected.put(status.thingName(), seqs);
             }
+            secondaryQueue.close();
             boolean secondaryRead = true;
             Instant readUntil = Instant.now().plusSeconds(120);
             long lost;
