@@ -9,10 +9,8 @@ import dev.iotdr.telemetry.config.SqsQueues;
 import dev.iotdr.telemetry.config.TelemetryProperties;
 import dev.iotdr.telemetry.ingest.application.IngestTelemetry;
 import io.awspring.cloud.sqs.listener.SqsMessageListenerContainer;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -35,22 +33,10 @@ public class TelemetryQueueConfiguration {
     SqsMessageListenerContainer<String> telemetryQueueContainer(
             SqsAsyncClient queueClient, TelemetryProperties telemetry, IngestTelemetry ingest) {
         return SqsQueues.consumer(
-                queueClient, telemetry.queue(), telemetry.maxConcurrentMessages(), new TelemetryQueueListener(ingest));
-    }
-
-    /** Starts consuming once the region's resources are ensured (the container needs its queue to exist). */
-    @Bean
-    @Order(Integer.MAX_VALUE)
-    ApplicationRunner telemetryQueueConsumer(
-            SqsMessageListenerContainer<String> telemetryQueueContainer,
-            RegionResources resources,
-            TelemetryProperties telemetry) {
-        return args -> {
-            if (telemetry.listen()) {
-                resources.ensureAll();
-                telemetryQueueContainer.start();
-            }
-        };
+                queueClient,
+                telemetry.queue(),
+                telemetry.maxConcurrentMessages(),
+                new QueueBatchListener(ingest::fromQueue));
     }
 
     @Bean

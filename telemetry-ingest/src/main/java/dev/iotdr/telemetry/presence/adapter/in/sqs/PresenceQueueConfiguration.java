@@ -6,13 +6,12 @@ import dev.iotdr.service.config.RegionResources;
 import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.telemetry.config.SqsQueues;
 import dev.iotdr.telemetry.config.TelemetryProperties;
+import dev.iotdr.telemetry.ingest.adapter.in.sqs.QueueBatchListener;
 import dev.iotdr.telemetry.presence.application.PresenceStore;
 import dev.iotdr.telemetry.presence.application.RecordPresence;
 import io.awspring.cloud.sqs.listener.SqsMessageListenerContainer;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /** The presence queue (lifecycle events from the region's topic rule) and its consumer. */
@@ -40,21 +39,7 @@ public class PresenceQueueConfiguration {
                 queueClient,
                 telemetry.presenceQueue(),
                 telemetry.maxConcurrentMessages(),
-                new PresenceQueueListener(presence));
-    }
-
-    @Bean
-    @Order(Integer.MAX_VALUE)
-    ApplicationRunner presenceQueueConsumer(
-            SqsMessageListenerContainer<String> presenceQueueContainer,
-            RegionResources resources,
-            TelemetryProperties telemetry) {
-        return args -> {
-            if (telemetry.listen()) {
-                resources.ensureAll();
-                presenceQueueContainer.start();
-            }
-        };
+                new QueueBatchListener(presence::fromQueue));
     }
 
     @Bean

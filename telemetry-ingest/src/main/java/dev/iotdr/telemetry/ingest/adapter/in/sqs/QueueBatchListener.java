@@ -1,6 +1,5 @@
 package dev.iotdr.telemetry.ingest.adapter.in.sqs;
 
-import dev.iotdr.telemetry.ingest.application.IngestTelemetry;
 import dev.iotdr.telemetry.ingest.application.IngestTelemetry.QueueMessage;
 import dev.iotdr.telemetry.ingest.application.IngestTelemetry.QueueOutcome;
 import io.awspring.cloud.sqs.listener.MessageListener;
@@ -10,18 +9,21 @@ import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import org.springframework.messaging.Message;
 
 /**
- * The telemetry queue's batch listener (Spring Cloud AWS, manual acknowledgement): a message is acknowledged
- * (deleted) only once its record is durably stored, found already stored, or parked in the dead-letter queue with
- * its reason; any other stays and is delivered again after its visibility timeout.
+ * The batch listener of the service's queues (Spring Cloud AWS, manual acknowledgement), the telemetry queue's and
+ * the presence queue's: a message is acknowledged (deleted) only once its use case says it is done with it (stored,
+ * found already stored, applied, or parked in the dead-letter queue with its reason); any other stays and is
+ * delivered again after a growing visibility timeout.
  */
-final class TelemetryQueueListener implements MessageListener<String> {
-    private final IngestTelemetry ingest;
+public final class QueueBatchListener implements MessageListener<String> {
+    private final Function<List<QueueMessage>, List<QueueOutcome>> useCase;
 
-    TelemetryQueueListener(IngestTelemetry ingest) {
-        this.ingest = ingest;
+    /** @param useCase takes a batch and answers an outcome per message, in the messages' order */
+    public QueueBatchListener(Function<List<QueueMessage>, List<QueueOutcome>> useCase) {
+        this.useCase = useCase;
     }
 
     @Override
@@ -35,7 +37,7 @@ final class TelemetryQueueListener implements MessageListener<String> {
         List<QueueMessage> received = batch.stream()
                 .map(m -> new QueueMessage(m.getPayload(), receives(m)))
                 .toList();
-        List<QueueOutcome> outcomes = ingest.fromQueue(received);
+        List<QueueOutcome> outcomes = useCase.apply(received);
         List<Message<String>> done = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes.get(i).done()) {
