@@ -37,10 +37,18 @@ public final class MotoEmulator implements AutoCloseable {
     private int port;
     private Process process;
 
+    private final java.util.Map<String, String> environment;
+
     public MotoEmulator(String name, MotoRuntime runtime, Path logFile) {
+        this(name, runtime, logFile, java.util.Map.of());
+    }
+
+    /** An emulator with these variables added to its environment (a benchmark's baseline, for one). */
+    public MotoEmulator(String name, MotoRuntime runtime, Path logFile, java.util.Map<String, String> environment) {
         this.name = name;
         this.runtime = runtime;
         this.logFile = logFile;
+        this.environment = java.util.Map.copyOf(environment);
     }
 
     /** Starts the process and returns once it answers HTTP; fails with its log tail if it does not. */
@@ -77,6 +85,7 @@ public final class MotoEmulator implements AutoCloseable {
                     .put(
                             MotoRuntime.PARENT_PID_VARIABLE,
                             Long.toString(ProcessHandle.current().pid()));
+            builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {
             throw new LocalCloudException("could not start emulator " + name + ": " + e.getMessage(), e);

@@ -72,33 +72,31 @@ public final class MotoRuntime {
     }
 
     /**
-     * The command line of one emulator process on {@code host:port}. The process watches its parent and
-     * exits once the parent is gone, so that a JVM killed with SIGKILL (no shutdown hook runs) leaves no
-     * emulator behind.
+     * The command line of one emulator process on {@code host:port}: moto's server run by the local stack's wrapper
+     * ({@code moto_server.py} beside this class), which makes three changes inside the process, where moto takes
+     * them: it exits once its parent is gone (a JVM killed with SIGKILL leaves no emulator behind); certificate ids
+     * are the SHA-256 of the DER, as AWS's ({@code iot.use_valid_cert}); and SQS sends and receives stop counting
+     * the whole queue for every message (a performance fix, no change of behaviour; the script says why).
      */
     List<String> serverCommand(String host, int port) {
-        return List.of(python, "-c", PARENT_WATCHING_SERVER, "-H", host, "-p", Integer.toString(port));
+        return List.of(python, "-c", SERVER_WRAPPER, "-H", host, "-p", Integer.toString(port));
     }
 
     /** Tells the emulator which PID to outlive no longer; set by whoever starts it. */
     static final String PARENT_PID_VARIABLE = "IOTDR_PARENT_PID";
 
-    private static final String PARENT_WATCHING_SERVER = String.join(
-            "\n",
-            "import os, runpy, sys, threading, time",
-            "parent = int(os.environ.get('" + PARENT_PID_VARIABLE + "') or os.getppid())",
-            "def watch():",
-            "    while True:",
-            "        time.sleep(0.5)",
-            "        if os.getppid() != parent:",
-            "            os._exit(0)",
-            "threading.Thread(target=watch, daemon=True).start()",
-            // As AWS: a certificate's id is the SHA-256 of its DER (moto's default hashes the PEM text), so the
-            // local data plane, which sees only the DER in the TLS handshake, finds it by the same id.
-            "from moto.core.config import default_user_config",
-            "default_user_config['iot']['use_valid_cert'] = True",
-            "sys.argv = ['moto_server'] + sys.argv[1:]",
-            "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)");
+    private static final String SERVER_WRAPPER = wrapper();
+
+    private static String wrapper() {
+        try (java.io.InputStream script = MotoRuntime.class.getResourceAsStream("moto_server.py")) {
+            if (script == null) {
+                throw new IllegalStateException("moto_server.py is missing from the deploy module's resources");
+            }
+            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read moto_server.py", e);
+        }
+    }
 
     private static String findPython() {
         List<String> candidates = new ArrayList<>();

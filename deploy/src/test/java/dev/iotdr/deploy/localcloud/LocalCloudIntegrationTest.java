@@ -42,6 +42,53 @@ class LocalCloudIntegrationTest {
                 .isInstanceOf(ResourceNotFoundException.class);
     }
 
+    /**
+     * The wrapper stops SQS sends and receives from counting the whole queue for every message (moto_server.py):
+     * the counts a consumer or an alarm reads must stay exact, delayed and in-flight messages included, and a
+     * receive still sees the retention period it reads while the counting is off.
+     */
+    @Test
+    void queueCountsStayExactThroughSendsBatchesReceivesAndDelays(RegionalAwsClients clients) {
+        var sqs = clients.sqs(US);
+        String url = sqs.createQueue(request -> request.queueName("counts-" + UUID.randomUUID()))
+                .queueUrl();
+        for (int i = 0; i < 25; i++) {
+            int n = i;
+            sqs.sendMessage(request -> request.queueUrl(url).messageBody("single-" + n));
+        }
+        for (int batch = 0; batch < 2; batch++) {
+            int b = batch;
+            sqs.sendMessageBatch(request -> request.queueUrl(url)
+                    .entries(java.util.stream.IntStream.range(0, 10)
+                            .mapToObj(i ->
+                                    software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                                            .id("e" + i)
+                                            .messageBody("batch-" + b + "-" + i)
+                                            .build())
+                            .toList()));
+        }
+        sqs.sendMessage(request -> request.queueUrl(url).messageBody("later").delaySeconds(600));
+
+        var received = sqs.receiveMessage(
+                        request -> request.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(300))
+                .messages();
+
+        assertThat(received).hasSize(10);
+        var counts = sqs.getQueueAttributes(request -> request.queueUrl(url)
+                        .attributeNames(
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                        .APPROXIMATE_NUMBER_OF_MESSAGES,
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                        .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                        .APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributesAsStrings();
+        assertThat(counts)
+                .containsEntry("ApproximateNumberOfMessages", "35")
+                .containsEntry("ApproximateNumberOfMessagesNotVisible", "10")
+                .containsEntry("ApproximateNumberOfMessagesDelayed", "1");
+    }
+
     @Test
     void aTableCreatedInOneRegionIsAbsentInTheOther(RegionalAwsClients clients) {
         String table = "isolation-" + UUID.randomUUID();
