@@ -49,6 +49,8 @@ public final class EdgeAgent implements AutoCloseable {
     private static final int IN_FLIGHT = 10;
     /** Above the client's own socket (5 s) and MQTT (10 s) connect timeouts, which end an attempt first. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    /** How long a sent message may wait for its PUBACK before the connection is given up and made again. */
+    static final Duration PUBACK_WITHIN = Duration.ofSeconds(30);
     /** How often a connected agent looks whether the name still points where it is (DNS is asked only past a TTL). */
     private static final Duration NAME_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -325,7 +327,7 @@ public final class EdgeAgent implements AutoCloseable {
                 try {
                     Mqtt5PublishResult result = CompletableFuture.anyOf(publish, lost)
                             .thenApply(done -> publish.getNow(null))
-                            .get();
+                            .get(PUBACK_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
                     if (result == null) {
                         return Optional
                                 .empty(); // the connection went while waiting: unacknowledged messages stay buffered
@@ -358,6 +360,16 @@ public final class EdgeAgent implements AutoCloseable {
                         continue;
                     }
                     return Optional.empty(); // not acknowledged: stays buffered, sent again after reconnecting
+                } catch (TimeoutException stalled) {
+                    // the connection looks alive (keep-alive answers) but this message is never acknowledged: a new
+                    // connection (and a fresh look at the name) sends it again instead of waiting forever
+                    log.warn(
+                            "{}: no PUBACK for message {} within {}; reconnecting",
+                            identity.thingName(),
+                            entry.seq(),
+                            PUBACK_WITHIN);
+                    lost.complete(new TimeoutException("no PUBACK within " + PUBACK_WITHIN));
+                    return Optional.empty();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     running = false;

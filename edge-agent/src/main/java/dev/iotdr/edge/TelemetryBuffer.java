@@ -109,8 +109,14 @@ public final class TelemetryBuffer implements AutoCloseable {
         byte[] bytes = message.apply(seq);
         while (messages.sizeAsLong() >= capacity) {
             Long oldest = messages.firstKey();
-            messages.remove(oldest);
-            meta.merge("dropped/" + device, 1L, Long::sum);
+            if (oldest == null) {
+                break;
+            }
+            // an acknowledgement may take the oldest in between (it does not hold this lock): only a message this
+            // removed is dropped
+            if (messages.remove(oldest) != null) {
+                meta.merge("dropped/" + device, 1L, Long::sum);
+            }
         }
         messages.put(seq, bytes);
         meta.put("next/" + device, seq + 1);
@@ -142,7 +148,7 @@ public final class TelemetryBuffer implements AutoCloseable {
         return new Counts(
                 meta.getOrDefault("next/" + device, 1L) - 1,
                 meta.getOrDefault("dropped/" + device, 0L),
-                messages(device).sizeAsLong());
+                store.hasMap("m/" + device) ? messages(device).sizeAsLong() : 0);
     }
 
     /** Forces what was committed to the disk (for power loss; a killed process loses nothing committed anyway). */
