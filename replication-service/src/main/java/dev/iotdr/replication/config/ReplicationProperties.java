@@ -3,10 +3,12 @@ package dev.iotdr.replication.config;
 import dev.iotdr.replication.registry.application.ReplicationIntake.Mode;
 import dev.iotdr.shared.contract.DevicePolicy;
 import dev.iotdr.shared.contract.DeviceTable;
+import dev.iotdr.shared.contract.TelemetryTable;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -40,6 +42,9 @@ import org.springframework.validation.annotation.Validated;
  *     onboarding service's {@code abandoned-after} (5 min) plus its lease (30 s), after which its sweeper has
  *     recorded or undone the certificate; older unnamed INACTIVE certificates are detached. ACTIVE unnamed ones
  *     are always retired at once.
+ * @param copiedTables in {@code TABLE_COPY} mode, other tables of write-once items (each streamed, in every
+ *     region) copied between regions by the same stream replication as the device table: every item another
+ *     region's stream shows is put here unless present (default the telemetry hot store); global tables in AWS
  */
 @Validated
 @ConfigurationProperties("iotdr.replication")
@@ -63,7 +68,8 @@ public record ReplicationProperties(
         @Min(1) @DefaultValue("100") int jobPageSize,
         @NotNull @DefaultValue("30s") Duration jobLease,
         @NotNull @DefaultValue("24h") Duration streamRetention,
-        @NotNull @DefaultValue("15m") Duration pendingCertificateGrace) {
+        @NotNull @DefaultValue("15m") Duration pendingCertificateGrace,
+        @NotNull @DefaultValue(TelemetryTable.DEFAULT_NAME) List<@NotBlank String> copiedTables) {
 
     public String worker() {
         return workerId != null && !workerId.isBlank()

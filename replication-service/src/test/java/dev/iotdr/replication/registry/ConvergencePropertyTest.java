@@ -75,8 +75,8 @@ class ConvergencePropertyTest {
         InMemoryState state = new InMemoryState();
         ReplicationIntake intake = intake(target, state, clock);
         leases.polled(SourceFleet.ORIGIN, java.util.Optional.of(ModelStream.STREAM), clock.instant());
-        StreamReplicator worker = replicator(stream, leases, intake, "worker-1", clock);
-        List<StreamReplicator> started = new ArrayList<>(List.of(worker));
+        StreamReplicator<DeviceRecord> worker = replicator(stream, leases, intake, "worker-1", clock);
+        List<StreamReplicator<DeviceRecord>> started = new ArrayList<>(List.of(worker));
         int workers = 1;
 
         for (Step step : scenario) {
@@ -145,9 +145,9 @@ class ConvergencePropertyTest {
                 ReplicationIntake.Mode.TABLE_COPY, state, applier, state, new ReplicationProgress(), clock);
     }
 
-    private static StreamReplicator replicator(
+    private static StreamReplicator<DeviceRecord> replicator(
             ModelStream stream, InMemoryLeases leases, ReplicationIntake intake, String worker, Clock clock) {
-        return new StreamReplicator(
+        return new StreamReplicator<>(
                 SourceFleet.ORIGIN,
                 stream,
                 leases,

@@ -11,6 +11,7 @@ import dev.iotdr.shared.aws.RegionalAwsClients;
 import dev.iotdr.shared.contract.DeviceItemCodec;
 import dev.iotdr.shared.contract.DevicePolicy;
 import dev.iotdr.shared.contract.DeviceTable;
+import dev.iotdr.shared.contract.TelemetryTable;
 import dev.iotdr.shared.domain.DeviceCertificate;
 import dev.iotdr.shared.domain.DeviceId;
 import dev.iotdr.shared.domain.DeviceRecord;
@@ -51,7 +52,14 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.iot.model.CertificateStatus;
 import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 import tools.jackson.databind.JsonNode;
@@ -448,6 +456,99 @@ class ReplicationIntegrationTest {
                         .certificateDescription()
                         .status())
                 .isEqualTo(CertificateStatus.INACTIVE);
+    }
+
+    /**
+     * The telemetry hot store is copied by the same stream replication, generalised to a list of tables: an item
+     * written in us-east-1 appears here as it was; an item this region holds already (ingested here too, around a
+     * failover) is left as it is, not overwritten; the copy's lag is reported beside the registry's.
+     */
+    @Test
+    @Order(12)
+    void theTelemetryHotStoreIsCopiedHereWriteOnceWithItsOwnLag() {
+        for (Region region : List.of(US, EU)) {
+            ensureTelemetryTable(region);
+        }
+        String thing = "hot-" + UUID.randomUUID();
+        clients.dynamoDb(EU).putItem(r -> r.tableName(TelemetryTable.DEFAULT_NAME)
+                .item(telemetryItem(thing, "m-both", "stored in eu-west-1 first")));
+        clients.dynamoDb(US).putItem(r -> r.tableName(TelemetryTable.DEFAULT_NAME)
+                .item(telemetryItem(thing, "m-both", "stored in us-east-1 second")));
+        clients.dynamoDb(US).putItem(r -> r.tableName(TelemetryTable.DEFAULT_NAME)
+                .item(telemetryItem(thing, "m-us", "stored in us-east-1 only")));
+
+        Instant written = Instant.now();
+
+        assertThat(eventually(() -> telemetryHere(thing, "m-us") != null, Duration.ofSeconds(60)))
+                .isTrue();
+        assertThat(telemetryHere(thing, "m-us")).isEqualTo(telemetryItem(thing, "m-us", "stored in us-east-1 only"));
+        JsonNode copied = get("/v1/replication/status").get("copiedTables");
+        assertThat(copied).hasSize(1);
+        assertThat(copied.get(0).get("table").asString()).isEqualTo(TelemetryTable.DEFAULT_NAME);
+        assertThat(copied.get(0).get("sources").get(0).get("region").asString()).isEqualTo(US.code());
+        // once everything us-east-1 wrote before `written` is applied here, m-both's copy has been tried too
+        assertThat(eventually(
+                        () -> {
+                            JsonNode upTo = get("/v1/replication/status")
+                                    .get("copiedTables")
+                                    .get(0)
+                                    .get("sources")
+                                    .get(0)
+                                    .get("appliedUpTo");
+                            return !upTo.isNull()
+                                    && !Instant.parse(upTo.asString()).isBefore(written);
+                        },
+                        Duration.ofSeconds(60)))
+                .isTrue();
+        assertThat(telemetryHere(thing, "m-both"))
+                .isEqualTo(telemetryItem(thing, "m-both", "stored in eu-west-1 first"));
+    }
+
+    private static void ensureTelemetryTable(Region region) {
+        try {
+            clients.dynamoDb(region).createTable(r -> r.tableName(TelemetryTable.DEFAULT_NAME)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            AttributeDefinition.builder()
+                                    .attributeName("thingName")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName("messageId")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
+                    .keySchema(
+                            KeySchemaElement.builder()
+                                    .attributeName("thingName")
+                                    .keyType(KeyType.HASH)
+                                    .build(),
+                            KeySchemaElement.builder()
+                                    .attributeName("messageId")
+                                    .keyType(KeyType.RANGE)
+                                    .build())
+                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
+        } catch (ResourceInUseException exists) {
+            // made by an earlier run against the same cloud
+        }
+    }
+
+    private static Map<String, AttributeValue> telemetryItem(String thing, String messageId, String note) {
+        return Map.of(
+                "thingName", AttributeValue.fromS(thing),
+                "messageId", AttributeValue.fromS(messageId),
+                "ts", AttributeValue.fromN("1765000000000"),
+                "note", AttributeValue.fromS(note));
+    }
+
+    private static Map<String, AttributeValue> telemetryHere(String thing, String messageId) {
+        var item = clients.dynamoDb(EU)
+                .getItem(r -> r.tableName(TelemetryTable.DEFAULT_NAME)
+                        .key(Map.of(
+                                "thingName", AttributeValue.fromS(thing),
+                                "messageId", AttributeValue.fromS(messageId)))
+                        .consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? null : item;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -17,6 +17,7 @@ import dev.iotdr.replication.support.ModelStream;
 import dev.iotdr.replication.support.MovableClock;
 import dev.iotdr.replication.support.SourceFleet;
 import dev.iotdr.service.aws.DependencyUnavailableException;
+import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class ReplicationLagTest {
     private final InMemoryIot target = new InMemoryIot(TARGET.code());
     private final InMemoryState state = new InMemoryState();
     private final SourceFleet source = new SourceFleet();
-    private final StreamReplicator reader = new StreamReplicator(
+    private final StreamReplicator<DeviceRecord> reader = new StreamReplicator<>(
             SourceFleet.ORIGIN,
             stream,
             leases,
@@ -163,7 +164,7 @@ class ReplicationLagTest {
     }
 
     /** The model stream, or a source region that cannot serve. */
-    static final class FailingStream implements StreamShards {
+    static final class FailingStream implements StreamShards<DeviceRecord> {
         private final ModelStream real;
         volatile boolean failing;
         volatile boolean tableGone;
@@ -210,7 +211,7 @@ class ReplicationLagTest {
         }
 
         @Override
-        public Batch read(String iterator, int limit) {
+        public Batch<DeviceRecord> read(String iterator, int limit) {
             check();
             return real.read(iterator, limit);
         }

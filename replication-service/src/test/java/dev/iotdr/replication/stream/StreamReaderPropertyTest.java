@@ -94,8 +94,8 @@ class StreamReaderPropertyTest {
                 ReplicationIntake.Mode.TABLE_COPY, state, applier, state, new ReplicationProgress(), clock);
         AtomicInteger catchUps = new AtomicInteger();
         StreamGaps gaps = new StreamGaps(catchUps::incrementAndGet);
-        StreamReplicator a = replicator("worker-a", stream, leases, intake, clock, gaps);
-        StreamReplicator b = replicator("worker-b", stream, leases, intake, clock, gaps);
+        StreamReplicator<DeviceRecord> a = replicator("worker-a", stream, leases, intake, clock, gaps);
+        StreamReplicator<DeviceRecord> b = replicator("worker-b", stream, leases, intake, clock, gaps);
         boolean aAlive = true;
         java.time.Instant start = clock.instant();
         leases.polled(SourceFleet.ORIGIN, java.util.Optional.of(ModelStream.STREAM), clock.instant()); // read before
@@ -199,10 +199,10 @@ class StreamReaderPropertyTest {
         }
     }
 
-    private static void pollTogether(StreamReplicator a, StreamReplicator b) {
+    private static void pollTogether(StreamReplicator<DeviceRecord> a, StreamReplicator<DeviceRecord> b) {
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (StreamReplicator worker : List.of(a, b)) {
+        for (StreamReplicator<DeviceRecord> worker : List.of(a, b)) {
             threads.add(Thread.ofPlatform().start(() -> {
                 try {
                     worker.poll();
@@ -222,14 +222,14 @@ class StreamReaderPropertyTest {
         assertThat(failures).isEmpty();
     }
 
-    private static StreamReplicator replicator(
+    private static StreamReplicator<DeviceRecord> replicator(
             String worker,
             ModelStream stream,
             InMemoryLeases leases,
             ReplicationIntake intake,
             MovableClock clock,
             StreamGaps gaps) {
-        return new StreamReplicator(
+        return new StreamReplicator<>(
                 SourceFleet.ORIGIN,
                 stream,
                 leases,

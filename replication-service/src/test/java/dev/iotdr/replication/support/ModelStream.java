@@ -18,7 +18,7 @@ import java.util.Random;
  * empty before data, records trimmed after the retention period, and closed shards that leave the listing
  * once all their records are trimmed. Iterators are {@code shardId|position}.
  */
-public final class ModelStream implements StreamShards {
+public final class ModelStream implements StreamShards<DeviceRecord> {
     public static final String STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/devices/stream/model";
 
     private final Map<String, ModelShard> shards = new LinkedHashMap<>();
@@ -195,7 +195,7 @@ public final class ModelStream implements StreamShards {
     }
 
     @Override
-    public synchronized Batch read(String iterator, int limit) {
+    public synchronized Batch<DeviceRecord> read(String iterator, int limit) {
         String[] parts = iterator.split("\\|");
         String shardId = parts[0];
         int position = Integer.parseInt(parts[1]);
@@ -207,15 +207,15 @@ public final class ModelStream implements StreamShards {
         boolean atEnd = position >= shard.records.size();
         if (!atEnd && skipped < shard.records.get(position).emptyBefore()) {
             // Empty although data follows; only the returned iterator gets closer to it.
-            return new Batch(List.of(), Optional.of(shardId + "|" + position + "|" + (skipped + 1)));
+            return new Batch<>(List.of(), Optional.of(shardId + "|" + position + "|" + (skipped + 1)));
         }
         int to = Math.min(shard.records.size(), position + Math.min(limit, 1 + random.nextInt(7)));
-        List<StreamedRecord> records = new ArrayList<>();
+        List<StreamedRecord<DeviceRecord>> records = new ArrayList<>();
         for (Entry entry : shard.records.subList(position, to)) {
-            records.add(new StreamedRecord(entry.sequenceNumber(), entry.createdAt(), Optional.of(entry.record())));
+            records.add(new StreamedRecord<>(entry.sequenceNumber(), entry.createdAt(), Optional.of(entry.record())));
         }
         boolean finished = shard.closed && to >= shard.records.size();
-        return new Batch(records, finished ? Optional.empty() : Optional.of(shardId + "|" + to + "|0"));
+        return new Batch<>(records, finished ? Optional.empty() : Optional.of(shardId + "|" + to + "|0"));
     }
 
     private ModelShard live(String shardId) {

@@ -40,7 +40,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("iotdr.telemetry")
 public record TelemetryProperties(
-        @NotBlank @DefaultValue("telemetry") String table,
+        @NotBlank @DefaultValue(dev.iotdr.shared.contract.TelemetryTable.DEFAULT_NAME)
+        String table,
+
         @NotNull @DefaultValue("30d") Duration retention,
         @NotBlank @DefaultValue(FleetQueues.TELEMETRY) String queue,
 

@@ -13,7 +13,7 @@ import java.time.Clock;
  * it is newer; in {@code GLOBAL_TABLE} mode DynamoDB has done that. Then the registry is made to match the
  * table. Both modes share the apply logic.
  */
-public final class ReplicationIntake {
+public final class ReplicationIntake implements dev.iotdr.replication.stream.application.StreamSink<DeviceRecord> {
     /** How records reach this region's table. */
     public enum Mode {
         /** The table is a DynamoDB global table: AWS copies the records. */
@@ -62,7 +62,23 @@ public final class ReplicationIntake {
         return outcome;
     }
 
+    @Override
+    public Object orderingKey(DeviceRecord record) {
+        return record.deviceId();
+    }
+
+    @Override
+    public void apply(Region source, DeviceRecord record) {
+        accept(source, record);
+    }
+
+    @Override
+    public String describe(DeviceRecord record) {
+        return record.deviceId() + " v" + record.version();
+    }
+
     /** A record that kept failing: parked with its cause, so its shard moves on. */
+    @Override
     public void park(Region source, DeviceRecord record, Throwable cause, int attempts) {
         deadLetters.park(new ParkedRecord(
                 record.deviceId(),
@@ -74,6 +90,7 @@ public final class ReplicationIntake {
         progress.source(source).parked();
     }
 
+    @Override
     public void failedAttempt(Region source) {
         progress.source(source).failed();
     }

@@ -16,14 +16,21 @@ public final class StreamGaps {
 
     private final AtomicLong found = new AtomicLong();
     private final Runnable requestCatchUp;
+    private final String catchUp;
 
     public StreamGaps(Runnable requestCatchUp) {
+        this(requestCatchUp, "requesting a catch-up");
+    }
+
+    /** Gaps whose catch-up is {@code catchUp} (said in the log). */
+    public StreamGaps(Runnable requestCatchUp, String catchUp) {
         this.requestCatchUp = requestCatchUp;
+        this.catchUp = catchUp;
     }
 
     public void found(StreamGap gap) {
         found.incrementAndGet();
-        log.warn("stream gap on {} ({}): requesting a catch-up", gap.shardId(), gap.cause());
+        log.warn("stream gap on {} ({}): {}", gap.shardId(), gap.cause(), catchUp);
         requestCatchUp.run();
     }
 
@@ -32,7 +39,7 @@ public final class StreamGaps {
      * this region must still catch up with the source's table (a region started or rebuilt from nothing).
      */
     public void firstRead(dev.iotdr.shared.domain.Region source) {
-        log.info("first read of {}'s stream here: requesting a catch-up from its table", source);
+        log.info("first read of {}'s stream here: {}", source, catchUp);
         requestCatchUp.run();
     }
 

@@ -1,6 +1,5 @@
 package dev.iotdr.replication.stream.application;
 
-import dev.iotdr.replication.registry.application.ReplicationIntake;
 import dev.iotdr.replication.stream.application.ShardLeases.Lease;
 import dev.iotdr.replication.stream.application.SourceReads.StreamGap;
 import dev.iotdr.replication.stream.application.StreamShards.Batch;
@@ -10,8 +9,6 @@ import dev.iotdr.replication.stream.application.StreamShards.Shard;
 import dev.iotdr.replication.stream.application.StreamShards.ShardGoneException;
 import dev.iotdr.replication.stream.application.StreamShards.StreamedRecord;
 import dev.iotdr.service.aws.DependencyUnavailableException;
-import dev.iotdr.shared.domain.DeviceId;
-import dev.iotdr.shared.domain.DeviceRecord;
 import dev.iotdr.shared.domain.Region;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,22 +35,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one source region's device-table stream and hands every record to the {@link ReplicationIntake};
- * one poll per {@link #poll()} call. Several workers may run it: shard leases decide who reads what, and
+ * Reads one source region's table stream and hands every record to its {@link StreamSink} (the device table's
+ * to the registry's intake; a copied table's to a write-once copy); one poll per {@link #poll()} call. Several workers may run it: shard leases decide who reads what, and
  * {@link LeaseBalance} spreads the shards over the live workers.
  *
  * <p>A poll: find the stream and its shards (cached for a few seconds: shards change every few hours);
  * create leases for new shards; remove the leases of shards that are finished and gone, recording a gap
  * when a shard went before it was read to its end; take and steal leases; read each held shard, a child
- * only after its parent is finished. Records of one batch are applied concurrently across devices and in
- * stream order per device; the checkpoint and the watermark move after the whole batch.
+ * only after its parent is finished. Records of one batch are applied concurrently across ordering keys (devices)
+ * and in stream order per key; the checkpoint and the watermark move after the whole batch.
  *
  * <p>Failures: when a region cannot serve (source stream or target registry unavailable) the poll stops
  * without moving the checkpoint or the watermark, so the lag grows and nothing is skipped. A record that
- * fails for another reason is retried a few times, then parked in the dead-letter store with its cause and
- * the shard moves on.
+ * fails for another reason is retried a few times, then parked by its sink with its cause and the shard moves on
+ * (a sink that cannot park fails the batch instead, which is read again).
+ *
+ * @param <T> a record's new image
  */
-public final class StreamReplicator {
+public final class StreamReplicator<T> {
     private static final Logger log = LoggerFactory.getLogger(StreamReplicator.class);
     private static final int BATCH = 1000;
     private static final int BATCHES_PER_POLL = 10;
@@ -65,10 +64,11 @@ public final class StreamReplicator {
     static final int EMPTY_ANSWERS_AT_TIP = 4;
 
     private final Region source;
-    private final StreamShards shards;
+    private final String feed;
+    private final StreamShards<T> shards;
     private final ShardLeases leases;
     private final SourceReads reads;
-    private final ReplicationIntake intake;
+    private final StreamSink<T> sink;
     private final String worker;
     private final Duration leaseDuration;
     private final int attemptsBeforeParking;
@@ -88,20 +88,39 @@ public final class StreamReplicator {
     private volatile boolean firstReadRequested;
     private volatile Instant lastHeartbeat = Instant.EPOCH;
 
+    /** The device table's replicator (its feed has no name: its leases keep the keys they always had). */
     public StreamReplicator(
             Region source,
-            StreamShards shards,
+            StreamShards<T> shards,
             ShardLeases leases,
             SourceReads reads,
-            ReplicationIntake intake,
+            StreamSink<T> sink,
             Settings settings,
             Clock clock,
             StreamGaps gaps) {
+        this("", source, shards, leases, reads, sink, settings, clock, gaps);
+    }
+
+    /**
+     * A replicator of {@code feed}'s stream (the copied table's name, for logs and metrics; its leases and reads
+     * are kept apart by the {@code leases} and {@code reads} given).
+     */
+    public StreamReplicator(
+            String feed,
+            Region source,
+            StreamShards<T> shards,
+            ShardLeases leases,
+            SourceReads reads,
+            StreamSink<T> sink,
+            Settings settings,
+            Clock clock,
+            StreamGaps gaps) {
+        this.feed = feed;
         this.source = source;
         this.shards = shards;
         this.leases = leases;
         this.reads = reads;
-        this.intake = intake;
+        this.sink = sink;
         this.worker = settings.worker();
         this.leaseDuration = settings.leaseDuration();
         this.attemptsBeforeParking = settings.attemptsBeforeParking();
@@ -142,6 +161,11 @@ public final class StreamReplicator {
 
     public Region source() {
         return source;
+    }
+
+    /** The copied table this reads, or empty for the device table. */
+    public String feed() {
+        return feed;
     }
 
     public String worker() {
@@ -381,7 +405,7 @@ public final class StreamReplicator {
         int handled = 0;
         for (int round = 0; round < BATCHES_PER_POLL; round++) {
             Instant readAt = clock.instant();
-            Batch batch;
+            Batch<T> batch;
             try {
                 batch = shards.read(iterator.iterator(), BATCH);
             } catch (IteratorExpiredException expired) {
@@ -389,7 +413,7 @@ public final class StreamReplicator {
                 iterator = iteratorFor(lease);
                 batch = shards.read(iterator.iterator(), BATCH);
             }
-            List<StreamedRecord> records = batch.records();
+            List<StreamedRecord<T>> records = batch.records();
             if (records.isEmpty()) {
                 List<Instant> empties = new ArrayList<>(iterator.emptyAnswers());
                 empties.add(readAt);
@@ -418,7 +442,7 @@ public final class StreamReplicator {
             if (!kept[0]) {
                 return lost(lease, handled);
             }
-            StreamedRecord last = records.getLast();
+            StreamedRecord<T> last = records.getLast();
             Optional<String> checkpoint = Optional.of(last.sequenceNumber());
             if (batch.nextIterator().isEmpty()) {
                 return finishRead(lease, batch, checkpoint, readAt, List.of(), handled);
@@ -452,7 +476,7 @@ public final class StreamReplicator {
     /** The read ends for this poll: progress saved with {@code watermark}; the iterator kept for the next. */
     private int finishRead(
             Lease lease,
-            Batch batch,
+            Batch<T> batch,
             Optional<String> checkpoint,
             Instant watermark,
             List<Instant> emptyAnswers,
@@ -517,17 +541,19 @@ public final class StreamReplicator {
      * Applies a batch: devices concurrently (bounded), each device's records in stream order. A region that
      * cannot serve fails the whole batch (nothing is checkpointed); other failures park the record.
      */
-    private void applyAll(List<StreamedRecord> records, Runnable renew) {
-        Map<DeviceId, List<DeviceRecord>> byDevice = new LinkedHashMap<>();
-        for (StreamedRecord record : records) {
-            // A row removal carries no image: device rows are never removed (decommission is a tombstone).
-            record.newImage().ifPresent(image -> byDevice.computeIfAbsent(image.deviceId(), d -> new ArrayList<>())
-                    .add(image));
+    private void applyAll(List<StreamedRecord<T>> records, Runnable renew) {
+        Map<Object, List<T>> byDevice = new LinkedHashMap<>();
+        for (StreamedRecord<T> record : records) {
+            // A row removal carries no image: device rows are never removed (decommission is a tombstone), and a
+            // copied table's items expire by TTL in every region on their own.
+            record.newImage()
+                    .ifPresent(image -> byDevice.computeIfAbsent(sink.orderingKey(image), d -> new ArrayList<>())
+                            .add(image));
         }
         List<Future<?>> work = new ArrayList<>();
         try {
             Duration renewEvery = leaseDuration.dividedBy(3);
-            for (List<DeviceRecord> deviceRecords : byDevice.values()) {
+            for (List<T> deviceRecords : byDevice.values()) {
                 // Submitting a large batch waits on the apply slots (the IoT pacing): keep the lease meanwhile.
                 while (!applySlots.tryAcquire(renewEvery.toMillis(), TimeUnit.MILLISECONDS)) {
                     renew.run();
@@ -571,27 +597,26 @@ public final class StreamReplicator {
     }
 
     /** Applies one record; region outages propagate (no checkpoint), other failures retry, then park. */
-    private void handle(DeviceRecord record) {
+    private void handle(T record) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= attemptsBeforeParking; attempt++) {
             try {
-                intake.accept(source, record);
+                sink.apply(source, record);
                 return;
             } catch (DependencyUnavailableException unavailable) {
                 throw unavailable;
             } catch (RuntimeException e) {
                 last = e;
-                intake.failedAttempt(source);
+                sink.failedAttempt(source);
                 log.warn(
-                        "applying {} v{} from {} failed (attempt {}): {}",
-                        record.deviceId(),
-                        record.version(),
+                        "applying {} from {} failed (attempt {}): {}",
+                        sink.describe(record),
                         source,
                         attempt,
                         e.getMessage());
             }
         }
-        intake.park(source, record, last, attemptsBeforeParking);
+        sink.park(source, record, last, attemptsBeforeParking);
     }
 
     /** Stops the apply threads. */

@@ -1,12 +1,14 @@
 package dev.iotdr.replication.stream.application;
 
-import dev.iotdr.shared.domain.DeviceRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** One source region's device-table stream. */
-public interface StreamShards {
+/**
+ * One source region's table stream: the device table's, or another table replication copies ({@code T} is what a
+ * record's new image is decoded to).
+ */
+public interface StreamShards<T> {
 
     /** The source table's current stream, if the table exists and streams. */
     Optional<String> latestStreamArn();
@@ -31,13 +33,13 @@ public interface StreamShards {
      *
      * @throws IteratorExpiredException when the iterator is older than the 15 minutes AWS keeps it
      */
-    Batch read(String iterator, int limit);
+    Batch<T> read(String iterator, int limit);
 
     /** A shard and its parent, if it has one. */
     record Shard(String shardId, Optional<String> parentShardId) {}
 
     /** Records read and the iterator to continue with; none when the shard is closed and fully read. */
-    record Batch(List<StreamedRecord> records, Optional<String> nextIterator) {
+    record Batch<T>(List<StreamedRecord<T>> records, Optional<String> nextIterator) {
         public Batch {
             records = List.copyOf(records);
         }
@@ -47,7 +49,7 @@ public interface StreamShards {
      * One stream record: its sequence number, when it was written (the stream's approximate creation time),
      * and the item's new image (none for a removal).
      */
-    record StreamedRecord(String sequenceNumber, Instant createdAt, Optional<DeviceRecord> newImage) {}
+    record StreamedRecord<T>(String sequenceNumber, Instant createdAt, Optional<T> newImage) {}
 
     /** The checkpoint is older than what the stream still holds: the records in between are gone. */
     final class CheckpointTrimmedException extends RuntimeException {

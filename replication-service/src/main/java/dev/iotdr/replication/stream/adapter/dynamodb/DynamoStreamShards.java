@@ -8,8 +8,11 @@ import dev.iotdr.shared.domain.DeviceRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -19,18 +22,38 @@ import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
-/** {@link StreamShards} on a source region's DynamoDB table and its stream. */
-final class DynamoStreamShards implements StreamShards {
+/**
+ * {@link StreamShards} on a source region's DynamoDB table and its stream; {@code decode} turns a record's new image
+ * into what the sink takes, and {@code writtenAt} says when an image was written where the stream does not.
+ */
+final class DynamoStreamShards<T> implements StreamShards<T> {
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
     private final GuardedAwsCalls calls;
     private final String table;
+    private final Function<Map<String, AttributeValue>, T> decode;
+    private final Function<T, Optional<Instant>> writtenAt;
 
-    DynamoStreamShards(DynamoDbClient dynamo, DynamoDbStreamsClient streams, GuardedAwsCalls calls, String table) {
+    DynamoStreamShards(
+            DynamoDbClient dynamo,
+            DynamoDbStreamsClient streams,
+            GuardedAwsCalls calls,
+            String table,
+            Function<Map<String, AttributeValue>, T> decode,
+            Function<T, Optional<Instant>> writtenAt) {
         this.dynamo = dynamo;
         this.streams = streams;
         this.calls = calls;
         this.table = table;
+        this.decode = decode;
+        this.writtenAt = writtenAt;
+    }
+
+    /** The device table's stream: images are device records, written at their {@code updatedAt}. */
+    static DynamoStreamShards<DeviceRecord> devices(
+            DynamoDbClient dynamo, DynamoDbStreamsClient streams, GuardedAwsCalls calls, String table) {
+        return new DynamoStreamShards<>(
+                dynamo, streams, calls, table, DeviceItemCodec::fromItem, record -> Optional.of(record.updatedAt()));
     }
 
     @Override
@@ -108,7 +131,7 @@ final class DynamoStreamShards implements StreamShards {
     }
 
     @Override
-    public Batch read(String iterator, int limit) {
+    public Batch<T> read(String iterator, int limit) {
         GetRecordsResponse response;
         try {
             response = calls.call(
@@ -121,18 +144,18 @@ final class DynamoStreamShards implements StreamShards {
         } catch (TrimmedDataAccessException trimmed) {
             throw new IteratorExpiredException("the iterator points past the stream's retention", trimmed);
         }
-        List<StreamedRecord> records = new ArrayList<>();
+        List<StreamedRecord<T>> records = new ArrayList<>();
         for (Record record : response.records()) {
-            Optional<DeviceRecord> image = record.dynamodb().hasNewImage()
+            Optional<T> image = record.dynamodb().hasNewImage()
                             && !record.dynamodb().newImage().isEmpty()
-                    ? Optional.of(DeviceItemCodec.fromItem(record.dynamodb().newImage()))
+                    ? Optional.of(decode.apply(record.dynamodb().newImage()))
                     : Optional.empty();
-            // The stream's own write time; the record's updatedAt (origin's clock) only if the stream has none.
+            // The stream's own write time; the image's (origin's clock) only if the stream has none.
             Instant createdAt = Optional.ofNullable(record.dynamodb().approximateCreationDateTime())
-                    .or(() -> image.map(DeviceRecord::updatedAt))
+                    .or(() -> image.flatMap(writtenAt))
                     .orElse(Instant.EPOCH);
-            records.add(new StreamedRecord(record.dynamodb().sequenceNumber(), createdAt, image));
+            records.add(new StreamedRecord<>(record.dynamodb().sequenceNumber(), createdAt, image));
         }
-        return new Batch(records, Optional.ofNullable(response.nextShardIterator()));
+        return new Batch<>(records, Optional.ofNullable(response.nextShardIterator()));
     }
 }

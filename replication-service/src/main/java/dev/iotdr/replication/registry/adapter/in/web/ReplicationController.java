@@ -45,6 +45,7 @@ class ReplicationController {
     private final ReplicationProgress progress;
     private final ReplicationLag lag;
     private final ReplicationIntake intake;
+    private final dev.iotdr.replication.stream.application.CopiedTables copiedTables;
     private final List<Region> sources;
     private final CheckReadiness readiness;
     private final RedriveDeadLetters redrive;
@@ -56,7 +57,8 @@ class ReplicationController {
             ReplicationProgress progress,
             ReplicationLag lag,
             ReplicationIntake intake,
-            List<dev.iotdr.replication.stream.application.StreamReplicator> replicators,
+            List<dev.iotdr.replication.stream.application.StreamReplicator<?>> replicators,
+            dev.iotdr.replication.stream.application.CopiedTables copiedTables,
             CheckReadiness readiness,
             RedriveDeadLetters redrive,
             DeadLetters deadLetters,
@@ -65,6 +67,7 @@ class ReplicationController {
         this.progress = progress;
         this.lag = lag;
         this.intake = intake;
+        this.copiedTables = copiedTables;
         this.sources = replicators.stream()
                 .map(dev.iotdr.replication.stream.application.StreamReplicator::source)
                 .sorted()
@@ -122,6 +125,36 @@ class ReplicationController {
         status.put("region", region.region());
         status.put("mode", intake.mode().name());
         status.put("sources", views);
+        status.put(
+                "copiedTables",
+                copiedTables.tables().stream()
+                        .map(table -> Map.of(
+                                "table",
+                                table.table(),
+                                "sources",
+                                table.replicators().stream()
+                                        .map(replicator -> {
+                                            SourceLag read = table.lag().of(replicator.source());
+                                            Map<String, Object> view = new LinkedHashMap<>();
+                                            view.put(
+                                                    "region",
+                                                    replicator.source().code());
+                                            view.put(
+                                                    "lagMillis",
+                                                    read.lagMillis().orElse(null));
+                                            view.put(
+                                                    "lagUnknownBecause",
+                                                    read.unknownBecause().orElse(null));
+                                            view.put(
+                                                    "appliedUpTo",
+                                                    read.appliedUpTo()
+                                                            .map(Instant::toString)
+                                                            .orElse(null));
+                                            view.put("gaps", read.gaps());
+                                            return view;
+                                        })
+                                        .toList()))
+                        .toList());
         status.put("parkedCount", deadLetters.count());
         status.put(
                 "lastAudit",

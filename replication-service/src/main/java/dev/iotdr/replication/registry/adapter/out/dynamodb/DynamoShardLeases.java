@@ -29,15 +29,26 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * {@link ShardLeases} and {@link SourceReads} in this region's replication-coordination table, one partition per
  * source region (layout: {@link ReplicationStateTable}). Every lease change is conditional on its holder.
  */
-final class DynamoShardLeases implements ShardLeases, SourceReads {
+public final class DynamoShardLeases implements ShardLeases, SourceReads {
     private final DynamoDbClient dynamo;
     private final GuardedAwsCalls calls;
     private final String table;
+    private final String feed;
 
+    /** The device table's leases and reads. */
     DynamoShardLeases(DynamoDbClient dynamo, GuardedAwsCalls calls, String table) {
+        this(dynamo, calls, table, "");
+    }
+
+    /**
+     * The leases and reads of {@code feed}'s stream (a copied table's name; empty for the device table), in
+     * partitions of their own beside the device table's.
+     */
+    public DynamoShardLeases(DynamoDbClient dynamo, GuardedAwsCalls calls, String table, String feed) {
         this.dynamo = dynamo;
         this.calls = calls;
         this.table = table;
+        this.feed = feed;
     }
 
     @Override
@@ -50,7 +61,7 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
     @Override
     public void create(Lease lease) {
         Map<String, AttributeValue> item =
-                new HashMap<>(ReplicationStateTable.lease(lease.source(), lease.streamArn(), lease.shardId()));
+                new HashMap<>(ReplicationStateTable.lease(feed, lease.source(), lease.streamArn(), lease.shardId()));
         item.put("streamArn", s(lease.streamArn()));
         item.put("shardId", s(lease.shardId()));
         lease.parentShardId().ifPresent(parent -> item.put("parentShardId", s(parent)));
@@ -106,7 +117,7 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
             var updated = calls.call(
                     AwsApi.DYNAMODB_UPDATE_ITEM,
                     () -> dynamo.updateItem(r -> r.tableName(table)
-                            .key(ReplicationStateTable.lease(lease.source(), lease.streamArn(), lease.shardId()))
+                            .key(ReplicationStateTable.lease(feed, lease.source(), lease.streamArn(), lease.shardId()))
                             .updateExpression("SET #owner = :me, #expires = :until")
                             .conditionExpression(condition)
                             .expressionAttributeNames(Map.of("#pk", PK, "#owner", "owner", "#expires", "expiresAt"))
@@ -157,7 +168,7 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
             calls.run(
                     AwsApi.DYNAMODB_UPDATE_ITEM,
                     () -> dynamo.updateItem(r -> r.tableName(table)
-                            .key(ReplicationStateTable.lease(lease.source(), lease.streamArn(), lease.shardId()))
+                            .key(ReplicationStateTable.lease(feed, lease.source(), lease.streamArn(), lease.shardId()))
                             .updateExpression(update)
                             .conditionExpression("#owner = :me")
                             .expressionAttributeNames(names)
@@ -173,12 +184,12 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
         calls.run(
                 AwsApi.DYNAMODB_DELETE_ITEM,
                 () -> dynamo.deleteItem(r -> r.tableName(table)
-                        .key(ReplicationStateTable.lease(lease.source(), lease.streamArn(), lease.shardId()))));
+                        .key(ReplicationStateTable.lease(feed, lease.source(), lease.streamArn(), lease.shardId()))));
     }
 
     @Override
     public void heartbeat(Region source, String worker, Instant until) {
-        Map<String, AttributeValue> item = new HashMap<>(ReplicationStateTable.worker(source, worker));
+        Map<String, AttributeValue> item = new HashMap<>(ReplicationStateTable.worker(feed, source, worker));
         item.put("worker", s(worker));
         item.put("expiresAt", n(until.toEpochMilli()));
         item.put(TTL, n(until.getEpochSecond() + 3600));
@@ -215,7 +226,7 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
             calls.run(
                     AwsApi.DYNAMODB_UPDATE_ITEM,
                     () -> dynamo.updateItem(r -> r.tableName(table)
-                            .key(ReplicationStateTable.sourceState(source))
+                            .key(ReplicationStateTable.sourceState(feed, source))
                             .updateExpression(update)
                             .conditionExpression("attribute_not_exists(#polled) OR #polled < :at")
                             .expressionAttributeNames(names)
@@ -230,7 +241,7 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
         calls.run(
                 AwsApi.DYNAMODB_UPDATE_ITEM,
                 () -> dynamo.updateItem(r -> r.tableName(table)
-                        .key(ReplicationStateTable.sourceState(source))
+                        .key(ReplicationStateTable.sourceState(feed, source))
                         .updateExpression("ADD #gaps :one SET #gapStream = :stream, #gapShard = :shard,"
                                 + " #gapCause = :cause, #gapAt = :at")
                         .expressionAttributeNames(Map.of(
@@ -252,7 +263,7 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
         var response = calls.call(
                 AwsApi.DYNAMODB_GET_ITEM,
                 () -> dynamo.getItem(r -> r.tableName(table)
-                        .key(ReplicationStateTable.sourceState(source))
+                        .key(ReplicationStateTable.sourceState(feed, source))
                         .consistentRead(true)));
         if (!response.hasItem() || !response.item().containsKey("lastPolledAt")) {
             return Optional.empty();
@@ -281,8 +292,8 @@ final class DynamoShardLeases implements ShardLeases, SourceReads {
                         .consistentRead(true)
                         .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
                         .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                        .expressionAttributeValues(
-                                Map.of(":pk", s(ReplicationStateTable.sourcePartition(source)), ":prefix", s(prefix))),
+                        .expressionAttributeValues(Map.of(
+                                ":pk", s(ReplicationStateTable.sourcePartition(feed, source)), ":prefix", s(prefix))),
                 each);
     }
 

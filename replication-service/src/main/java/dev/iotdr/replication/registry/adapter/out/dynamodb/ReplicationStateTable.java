@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <table>
  *   <caption>replication-coordination (per shard, worker, source, job)</caption>
  *   <tr><th>pk</th><th>sk</th><th>what</th><th>owner</th><th>read by</th></tr>
- *   <tr><td>{@code source#<region>}</td><td>{@code lease#<streamArn>#<shardId>}</td><td>a shard's lease:
+ *   <tr><td>{@code source#<region>} (a copied table's: {@code source#<region>#<table>}; every row of this
+ *       partition the same)</td><td>{@code lease#<streamArn>#<shardId>}</td><td>a shard's lease:
  *       owner, expiry, checkpoint, watermark, records in flight</td><td>{@link DynamoShardLeases}</td>
  *       <td>Query of the source's partition, every poll and status call: one item per shard</td></tr>
  *   <tr><td>{@code source#<region>}</td><td>{@code worker#<workerId>}</td><td>a worker's heartbeat (TTL)</td>
@@ -78,20 +79,21 @@ final class ReplicationStateTable {
         return key("epoch", "epoch");
     }
 
-    static String sourcePartition(Region source) {
-        return "source#" + source.code();
+    /** The device table's source partition, {@code source#<region>}; a copied table's, {@code source#<region>#<table>}. */
+    static String sourcePartition(String feed, Region source) {
+        return feed.isEmpty() ? "source#" + source.code() : "source#" + source.code() + "#" + feed;
     }
 
-    static Map<String, AttributeValue> lease(Region source, String streamArn, String shardId) {
-        return key(sourcePartition(source), "lease#" + streamArn + "#" + shardId);
+    static Map<String, AttributeValue> lease(String feed, Region source, String streamArn, String shardId) {
+        return key(sourcePartition(feed, source), "lease#" + streamArn + "#" + shardId);
     }
 
-    static Map<String, AttributeValue> worker(Region source, String worker) {
-        return key(sourcePartition(source), "worker#" + worker);
+    static Map<String, AttributeValue> worker(String feed, Region source, String worker) {
+        return key(sourcePartition(feed, source), "worker#" + worker);
     }
 
-    static Map<String, AttributeValue> sourceState(Region source) {
-        return key(sourcePartition(source), "state");
+    static Map<String, AttributeValue> sourceState(String feed, Region source) {
+        return key(sourcePartition(feed, source), "state");
     }
 
     static AttributeValue s(String value) {

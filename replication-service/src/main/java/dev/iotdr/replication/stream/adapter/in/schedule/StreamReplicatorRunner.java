@@ -1,6 +1,7 @@
 package dev.iotdr.replication.stream.adapter.in.schedule;
 
 import dev.iotdr.replication.config.ReplicationProperties;
+import dev.iotdr.replication.stream.application.CopiedTables;
 import dev.iotdr.replication.stream.application.StreamReplicator;
 import dev.iotdr.service.config.RegionResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
 class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(StreamReplicatorRunner.class);
 
-    private final List<StreamReplicator> replicators;
+    private final List<StreamReplicator<?>> replicators;
     private final RegionResources resources;
     private final Duration interval;
     private final List<Thread> threads = new ArrayList<>();
@@ -31,11 +32,13 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
     private volatile boolean running;
 
     StreamReplicatorRunner(
-            List<StreamReplicator> replicators,
+            List<StreamReplicator<?>> replicators,
+            CopiedTables copiedTables,
             RegionResources resources,
             ReplicationProperties properties,
             MeterRegistry meters) {
-        this.replicators = replicators;
+        this.replicators = new ArrayList<>(replicators);
+        this.replicators.addAll(copiedTables.replicators());
         this.resources = resources;
         this.interval = properties.pollInterval();
         this.meters = meters;
@@ -47,20 +50,24 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
             return;
         }
         running = true;
-        for (StreamReplicator replicator : replicators) {
-            threads.add(Thread.ofVirtual()
-                    .name("replicate-from-" + replicator.source())
-                    .start(() -> loop(replicator)));
+        for (StreamReplicator<?> replicator : replicators) {
+            threads.add(Thread.ofVirtual().name("replicate-" + name(replicator)).start(() -> loop(replicator)));
         }
         log.info(
                 "replicating from {}",
-                replicators.stream().map(StreamReplicator::source).toList());
+                replicators.stream().map(StreamReplicatorRunner::name).toList());
     }
 
-    private void loop(StreamReplicator replicator) {
+    /** {@code devices from us-east-1}, {@code telemetry from us-east-1}. */
+    private static String name(StreamReplicator<?> replicator) {
+        return (replicator.feed().isEmpty() ? "devices" : replicator.feed()) + " from " + replicator.source();
+    }
+
+    private void loop(StreamReplicator<?> replicator) {
         Timer polls = Timer.builder("iotdr.replication.poll")
                 .description("one poll of a source's stream: discovery, leases, reads and applies")
                 .tag("source", replicator.source().code())
+                .tag("table", replicator.feed().isEmpty() ? "devices" : replicator.feed())
                 .register(meters);
         while (running) {
             int handled = 0;
@@ -71,7 +78,7 @@ class StreamReplicatorRunner implements ApplicationListener<ApplicationReadyEven
                 log.warn("replication state is missing in this region; ensuring it: {}", missing.getMessage());
                 resources.heal();
             } catch (Exception e) { // the timer records failed polls too
-                log.warn("replication from {} failed this poll; retrying: {}", replicator.source(), e.toString());
+                log.warn("replication of {} failed this poll; retrying: {}", name(replicator), e.toString());
             }
             if (handled == 0) {
                 try {
