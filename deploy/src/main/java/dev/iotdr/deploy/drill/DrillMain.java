@@ -1,5 +1,6 @@
 package dev.iotdr.deploy.drill;
 
+import dev.iotdr.deploy.fleet.DeliveryLedger;
 import dev.iotdr.deploy.fleet.Endpoints;
 import dev.iotdr.deploy.fleet.Fleet;
 import dev.iotdr.deploy.fleet.FleetEnrolment;
@@ -58,6 +59,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class DrillMain {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Telemetry ingest's hot store in every region (its default name). */
+    private static final String TELEMETRY_TABLE = dev.iotdr.shared.contract.TelemetryTable.DEFAULT_NAME;
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -100,7 +104,7 @@ public final class DrillMain {
         token = LocalStackTokens.token(
                 Files.readString(stateDirectory.resolve("secrets").resolve("jwt-secret"))
                         .strip(),
-                "devices:write devices:read ops:read ops:write");
+                "devices:write devices:read ops:read ops:write telemetry:read");
         List<String> codes = new ArrayList<>();
         state.get("regions").properties().forEach(entry -> codes.add(entry.getKey()));
         Region primary = Region.of(codes.get(0));
@@ -190,10 +194,7 @@ public final class DrillMain {
                         + fleet.totals().connectedByAddress());
             }
             fleet.produce(rate);
-            // both regions' queues are read as they fill, as their consumer (telemetry ingest) would: a queue left
-            // to fill makes every send to it slower on the emulator (TelemetryWitness#follow)
-            TelemetryWitness.Following primaryQueue = witness.follow(primary);
-            TelemetryWitness.Following secondaryQueue = witness.follow(secondary);
+            // both regions' queues are read as they fill by their consumer, telemetry ingest
             // publishing before the outage means acknowledged before it: every device has had a message taken
             boolean allPublishing = eventually(
                     () -> fleet.agents().stream()
@@ -214,8 +215,6 @@ public final class DrillMain {
             if (!primary.code().equals(stillActive)) {
                 // the fleet's own load made the primary look unhealthy: the outage would measure nothing
                 failures.add("the fleet's load failed " + primary + " over to " + stillActive + " before the outage");
-                primaryQueue.close();
-                secondaryQueue.close();
                 fleet.close();
                 return finish(report, failures);
             }
@@ -223,17 +222,30 @@ public final class DrillMain {
             // 3. The primary goes down for real: its endpoints and services first (devices lose their connections
             // now), then, once what its telemetry queue holds has been read (SQS keeps it through an outage; the
             // emulator does not), its emulator.
+            long duplicatesInPrimary = ingestDuplicates(service(primary, "telemetry"));
             Instant outage = Instant.now();
             watch.outageAt(outage);
             control(primary, "stop-services");
-            primaryQueue.close();
             Fleet.Totals atOutage = fleet.totals();
             report.put("messagesAcknowledgedBeforeOutage", atOutage.acknowledged());
-            boolean primaryRead = witness.drain(
-                    primary, 2, Duration.ofSeconds(1), Instant.now().plusSeconds(120));
-            if (!primaryRead) {
-                failures.add("the primary's telemetry queue could not be read before its emulator stopped");
+            // what the primary's ingest stored, and what it left in the queue when it stopped (SQS would keep it
+            // through the outage; the emulator loses it with the region)
+            Instant primaryReadUntil = Instant.now().plusSeconds(120);
+            boolean primaryDrained;
+            do {
+                // messages ingest had received when it stopped come back when their visibility ends: read until
+                // nothing waits and nothing is in flight
+                primaryDrained = witness.drain(primary, 2, Duration.ofSeconds(1), primaryReadUntil)
+                        && witness.queueEmpty(primary);
+            } while (!primaryDrained && Instant.now().isBefore(primaryReadUntil));
+            boolean primaryRead = witness.readHotStore(primary, TELEMETRY_TABLE, primaryReadUntil);
+            if (!primaryDrained) {
+                failures.add("the primary's telemetry queue could not be read to its end before its emulator stopped");
             }
+            if (!primaryRead) {
+                failures.add("the primary's hot store could not be read before its emulator stopped");
+            }
+            report.put("messagesLeftInPrimaryQueue", witness.queued(primary));
             control(primary, "stop");
             say("%s stopped (endpoints and services at %s, then its emulator)", primary, outage);
 
@@ -351,6 +363,17 @@ public final class DrillMain {
                 failures.add((devices - reconnected.size()) + " devices did not reconnect to " + secondary
                         + " within 120 s");
             }
+            // what the system itself says is back: the secondary's presence (its lifecycle events, ingested)
+            URI telemetry = service(secondary, "telemetry");
+            boolean presenceAgrees = eventually(
+                    () -> connectedPerPresence(telemetry, secondary) >= reconnected.size(), Duration.ofSeconds(60));
+            ObjectNode presence = report.putObject("presence");
+            presence.put("connectedInSecondary", connectedPerPresence(telemetry, secondary));
+            presence.put("confirmedSeconds", seconds(outage, Instant.now()));
+            if (!presenceAgrees) {
+                failures.add("the secondary's presence counts " + connectedPerPresence(telemetry, secondary)
+                        + " devices connected where " + reconnected.size() + " are");
+            }
             if (refused > 0) {
                 failures.add(refused + " devices were refused by " + secondary + " as not accepted ("
                         + refusedDevices.stream()
@@ -377,22 +400,39 @@ public final class DrillMain {
                 seqs.removeAll(fleet.bufferedSeqs(status.thingName()));
                 expected.put(status.thingName(), seqs);
             }
-            secondaryQueue.close();
             boolean secondaryRead = true;
-            Instant readUntil = Instant.now().plusSeconds(120);
-            long lost;
+            Instant readUntil = Instant.now().plusSeconds(180);
+            // an upper bound until the secondary's hot store is read: every expected message missing
+            long lost =
+                    expected.values().stream().mapToLong(java.util.Set::size).sum();
             do {
-                secondaryRead &= witness.drain(secondary, 2, Duration.ofSeconds(1), readUntil);
-                lost = 0;
-                for (var device : expected.entrySet()) {
-                    java.util.Set<Long> missingSeqs = new java.util.HashSet<>(device.getValue());
-                    missingSeqs.removeAll(witness.seqs(device.getKey()));
-                    lost += missingSeqs.size();
+                // ingest takes the secondary's queue; the hot store is read once it is empty (reading a table
+                // over and over would take the emulator from the ingest it waits for)
+                boolean queueEmptied = eventually(
+                        () -> witness.queueEmpty(secondary),
+                        Duration.between(Instant.now(), readUntil).isNegative()
+                                ? Duration.ZERO
+                                : Duration.between(Instant.now(), readUntil));
+                if (!queueEmptied) {
+                    failures.add("the secondary's telemetry queue did not empty within 180 s (its ingest is behind);"
+                            + " messagesLost counts every message not yet seen in its hot store");
+                    break;
                 }
-            } while (lost > 0 && Instant.now().isBefore(readUntil));
+                secondaryRead = witness.readHotStore(secondary, TELEMETRY_TABLE, readUntil);
+                // delivered: in the surviving region's hot store, or left in the failed region's queue (which SQS
+                // keeps through an outage, for its ingest when it is back); what only the primary's hot store held
+                // went with the region (the emulator keeps nothing), so it counts as lost
+                lost = DeliveryLedger.lost(
+                        expected,
+                        thing -> witness.storedIn(secondary, thing),
+                        thing -> witness.queuedIn(primary, thing));
+                if (lost > 0 && secondaryRead) {
+                    Thread.sleep(5_000); // what ingest has not stored yet (the queue's last in-flight page): again
+                }
+            } while (lost > 0 && secondaryRead && Instant.now().isBefore(readUntil));
             if (!secondaryRead) {
                 // messagesLost is then an upper bound: unread messages count as missing
-                failures.add("the secondary's telemetry queue could not be read in full within 120 s");
+                failures.add("the secondary's hot store could not be read in full within 180 s");
             }
             Fleet.Totals end = fleet.totals();
             fleet.close();
@@ -400,14 +440,25 @@ public final class DrillMain {
             report.put("messagesDroppedByBuffer", end.dropped());
             report.put("messagesStillBuffered", end.buffered());
             report.put("messagesLost", lost);
-            report.put("messagesDuplicated", witness.duplicates());
+            // a message stored once per region however often it came: what ingest found stored already (both
+            // regions; the primary's as it stopped), and what the witness read twice from the primary's queue
+            long duplicatesInSecondary = ingestDuplicates(service(secondary, "telemetry"));
+            long duplicated = witness.duplicates() + duplicatesInPrimary + duplicatesInSecondary;
+            if (duplicatesInPrimary < 0 || duplicatesInSecondary < 0) {
+                report.putNull("messagesDuplicated"); // an ingest's count could not be read
+            } else {
+                report.put("messagesDuplicated", duplicated);
+            }
+            // stored by the primary's ingest and not copied to the secondary before its region went (the hot
+            // store's RPO exposure): part of messagesLost
+            report.put("messagesOnlyInPrimaryHotStore", witness.onlyIn(primary));
             if (!drained || lost > 0 || end.dropped() > 0) {
                 failures.add(lost + " messages lost (" + end.buffered() + " still buffered, " + end.dropped()
                         + " dropped by the buffer)");
             }
             say(
-                    "telemetry: %d produced, %d reached a telemetry queue, %d lost, %d duplicates",
-                    end.produced(), witness.distinct(), lost, witness.duplicates());
+                    "telemetry: %d produced, %d stored by telemetry ingest, %d lost, %d duplicates",
+                    end.produced(), witness.distinct(), lost, duplicated);
 
             // 6. Every device connect-ready there; a new device can be onboarded there.
             int missing = missing(clients.iot(secondary), secondary, primary, certificates);
@@ -790,6 +841,46 @@ public final class DrillMain {
 
     private URI service(Region region, String name) {
         return URI.create(state.get("regions").get(region.code()).get(name).asString());
+    }
+
+    /**
+     * Records telemetry ingest found stored already (its {@code iotdr_telemetry_records_total{outcome="duplicate"}},
+     * both inputs), read from its metrics; -1 if it cannot say.
+     */
+    private static long ingestDuplicates(URI telemetry) {
+        try {
+            HttpResponse<String> metrics = HTTP.send(
+                    HttpRequest.newBuilder(telemetry.resolve("/actuator/prometheus"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double duplicates = 0;
+            for (String line : metrics.body().lines().toList()) {
+                if (line.startsWith("iotdr_telemetry_records_total{") && line.contains("outcome=\"duplicate\"")) {
+                    duplicates += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (long) duplicates;
+        } catch (IOException | RuntimeException unavailable) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Devices connected to {@code region} as its presence (telemetry ingest) counts them; -1 if it cannot say. */
+    private long connectedPerPresence(URI telemetry, Region region) {
+        try {
+            for (JsonNode entry : get(telemetry, "/v1/fleet/presence").get("regions")) {
+                if (entry.get("region").asString().equals(region.code())) {
+                    return entry.get("connected").asLong();
+                }
+            }
+        } catch (RuntimeException unavailable) {
+            // not answering yet
+        }
+        return -1;
     }
 
     private JsonNode get(URI base, String path) {

@@ -8,18 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What reached each region's telemetry queue ({@code iotdr-telemetry}, fed by the region's topic rule): reads and
- * deletes every message (the drill's stand-in for telemetry ingest, which does not exist yet), remembering each
- * {@code thingName}/{@code messageId} once and counting the copies beyond the first as duplicates. Work per read is
- * a page of at most ten messages.
+ * What reached telemetry ingest: each region's hot store (what ingest stored), and what was left in a region's
+ * telemetry queue ({@code iotdr-telemetry}, fed by the region's topic rule) when its services stopped (the emulator
+ * loses it with the region; SQS would keep it). Remembers each {@code thingName}/{@code messageId} once and counts
+ * the copies beyond the first as duplicates. Work per queue read is a page of at most ten messages.
  */
 public final class TelemetryWitness {
     public static final String QUEUE = "iotdr-telemetry";
@@ -30,48 +30,78 @@ public final class TelemetryWitness {
     private final Map<String, Set<Long>> seqs = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    /** What each region's hot store held when last read ({@code thingName/messageId}). */
+    private final Map<Region, Set<String>> stored = new ConcurrentHashMap<>();
+    /** Per region and device, the sequence numbers its hot store held when last read. */
+    private final Map<Region, Map<String, Set<Long>>> storedSeqs = new ConcurrentHashMap<>();
+    /** Per region and device, the sequence numbers read from its queue (what its ingest had not taken). */
+    private final Map<Region, Map<String, Set<Long>>> queuedSeqs = new ConcurrentHashMap<>();
 
     public TelemetryWitness(RegionalAwsClients clients) {
         this.clients = clients;
     }
 
     /**
-     * Reads the region's queue continuously (long polls of a second) on a thread of its own until the returned handle
-     * is closed, as the queue's consumer would. (On moto as it ships, a queue left to fill made every send to it slower:
-     * each send counted the whole queue three times; the local stack's emulator wrapper no longer does.)
+     * Reads every record of a region's hot store (telemetry ingest's table, {@code thingName}/{@code messageId}
+     * keyed), page by page, remembering per region which messages it holds; reading again adds only what is new. The
+     * same message in two regions' tables is the copy replication makes (stored once per region, deduplicated by
+     * key), not a duplicate. The drill scans a table of its own fleet's size; the services never scan it.
      */
-    public Following follow(Region region) {
-        String url = clients.sqs(region).getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread reader = Thread.ofPlatform()
-                .daemon()
-                .name("telemetry-witness-" + region.code())
-                .start(() -> {
-                    while (running.get()) {
-                        try {
-                            readOnce(region, url, Duration.ofSeconds(1));
-                        } catch (RuntimeException e) {
-                            try {
-                                Thread.sleep(1_000); // drain() reads what is left; a failure here loses nothing
-                            } catch (InterruptedException stop) {
-                                return;
-                            }
-                        }
+    public boolean readHotStore(Region region, String table, java.time.Instant deadline) {
+        try {
+            Map<String, AttributeValue> start = null;
+            do {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    return false;
+                }
+                Map<String, AttributeValue> from = start;
+                var page = clients.dynamoDb(region).scan(r -> {
+                    r.tableName(table).consistentRead(true).projectionExpression("thingName, messageId, seq");
+                    if (from != null) {
+                        r.exclusiveStartKey(from);
                     }
                 });
-        return new Following(running, reader);
+                for (Map<String, AttributeValue> item : page.items()) {
+                    String thing = item.get("thingName").s();
+                    String id = item.get("messageId").s();
+                    if (stored.computeIfAbsent(region, key -> ConcurrentHashMap.newKeySet())
+                            .add(thing + "/" + id)) {
+                        storedSeqs
+                                .computeIfAbsent(region, key -> new ConcurrentHashMap<>())
+                                .computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
+                                .add(Long.parseLong(item.get("seq").n()));
+                        seqs.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
+                                .add(Long.parseLong(item.get("seq").n()));
+                        seen.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
+                                .add(id);
+                    }
+                }
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
+            } while (start != null);
+            return true;
+        } catch (RuntimeException unreachable) {
+            return false;
+        }
     }
 
-    /** A queue being followed; closing it waits for the read in progress (so no read overlaps a drain). */
-    public record Following(AtomicBoolean running, Thread reader) implements AutoCloseable {
-        @Override
-        public void close() {
-            running.set(false);
-            try {
-                reader.join(Duration.ofSeconds(30)); // a long poll is a second; past 30 s the emulator is gone
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    /**
+     * Whether the region's telemetry queue is empty (nothing waiting, nothing in flight): telemetry ingest has taken
+     * everything. One attribute read, whatever the queue holds.
+     */
+    public boolean queueEmpty(Region region) {
+        try {
+            var sqs = clients.sqs(region);
+            String url = sqs.getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+            Map<String, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                            .attributeNamesWithStrings(
+                                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                    .attributesAsStrings();
+            return "0".equals(attributes.get("ApproximateNumberOfMessages"))
+                    && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+        } catch (RuntimeException unreachable) {
+            return false;
         }
     }
 
@@ -84,7 +114,7 @@ public final class TelemetryWitness {
             return 0;
         }
         for (Message message : messages) {
-            record(message.body());
+            record(region, message.body());
         }
         clients.sqs(region).deleteMessageBatch(r -> r.queueUrl(url)
                 .entries(messages.stream()
@@ -121,12 +151,16 @@ public final class TelemetryWitness {
         }
     }
 
-    private void record(String body) {
+    private void record(Region region, String body) {
         JsonNode message = JSON.readTree(body);
         String thing = message.path("thingName").asString();
         String id = message.path("messageId").asString();
         received.incrementAndGet();
         seqs.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
+                .add(message.path("seq").asLong());
+        queuedSeqs
+                .computeIfAbsent(region, key -> new ConcurrentHashMap<>())
+                .computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
                 .add(message.path("seq").asLong());
         if (!seen.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet()).add(id)) {
             duplicates.incrementAndGet();
@@ -147,6 +181,37 @@ public final class TelemetryWitness {
         return seen.values().stream().mapToLong(Set::size).sum();
     }
 
+    /** Messages the hot store of {@code region} held and no other region's did, when last read. */
+    public long onlyIn(Region region) {
+        Set<String> elsewhere = new HashSet<>();
+        stored.forEach((other, ids) -> {
+            if (!other.equals(region)) {
+                elsewhere.addAll(ids);
+            }
+        });
+        return stored.getOrDefault(region, Set.of()).stream()
+                .filter(id -> !elsewhere.contains(id))
+                .count();
+    }
+
+    /** The sequence numbers of a device that {@code region}'s hot store held when last read. */
+    public Set<Long> storedIn(Region region, String thing) {
+        return new HashSet<>(storedSeqs.getOrDefault(region, Map.of()).getOrDefault(thing, Set.of()));
+    }
+
+    /** The sequence numbers of a device read from {@code region}'s queue. */
+    public Set<Long> queuedIn(Region region, String thing) {
+        return new HashSet<>(queuedSeqs.getOrDefault(region, Map.of()).getOrDefault(thing, Set.of()));
+    }
+
+    /** Messages read from {@code region}'s queue (left there by its ingest). */
+    public long queued(Region region) {
+        return queuedSeqs.getOrDefault(region, Map.of()).values().stream()
+                .mapToLong(Set::size)
+                .sum();
+    }
+
+    /** Messages read twice from the queues (what the witness itself read; ingest counts its own). */
     public long duplicates() {
         return duplicates.get();
     }

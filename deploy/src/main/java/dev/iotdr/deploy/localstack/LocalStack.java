@@ -49,7 +49,12 @@ final class LocalStack implements AutoCloseable {
                             "--iotdr.failover.failures-to-trip=3",
                             "--iotdr.failover.successes-to-recover=2",
                             "--iotdr.failover.cooldown=30s",
-                            "--iotdr.failover.ttl=5s")));
+                            "--iotdr.failover.ttl=5s")),
+            new ServiceModule(
+                    "telemetry",
+                    "telemetry-ingest/target/telemetry-ingest.jar",
+                    // the emulator's transactions copy a table while other requests change it (docs/telemetry.md)
+                    List.of("--iotdr.telemetry.presence-writers=1")));
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
     /** After the services are ready: DNS records created and two probes of every region, a few seconds. */
@@ -334,6 +339,13 @@ final class LocalStack implements AutoCloseable {
         services.get(region).stream()
                 .filter(service -> service.name().equals("onboarding"))
                 .forEach(service -> arguments.add("--route=/v1/devices=" + service.url()));
+        services.get(region).stream()
+                .filter(service -> service.name().equals("telemetry"))
+                .forEach(service -> {
+                    arguments.add("--route=/v1/telemetry=" + service.url());
+                    arguments.add("--route=/v1/fleet=" + service.url());
+                    arguments.add("--route=/v1/devices/*/telemetry=" + service.url());
+                });
         return arguments;
     }
 

@@ -17,8 +17,9 @@ public record CopiedTables(List<CopiedTable> tables) {
         return tables.stream().flatMap(table -> table.replicators().stream()).toList();
     }
 
-    /** One copied table. */
-    public record CopiedTable(String table, List<StreamReplicator<?>> replicators, ReplicationLag lag) {
+    /** One copied table: its replicators (one per source), its lag, and the sink they share. */
+    public record CopiedTable(
+            String table, List<StreamReplicator<?>> replicators, ReplicationLag lag, StreamSink<?> sink) {
         public CopiedTable {
             replicators = List.copyOf(replicators);
         }

@@ -33,4 +33,9 @@ public interface StreamSink<T> {
 
     /** How a record is named in logs. */
     String describe(T record);
+
+    /** The last record this sink could not take after every attempt, and why (for a status); none by default. */
+    default java.util.Optional<String> lastFailure() {
+        return java.util.Optional.empty();
+    }
 }

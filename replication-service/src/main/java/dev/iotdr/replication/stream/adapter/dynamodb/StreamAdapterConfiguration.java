@@ -109,7 +109,7 @@ public class StreamAdapterConfiguration {
                             gaps))
                     .toList();
             tables.add(new CopiedTables.CopiedTable(
-                    table, replicators, new ReplicationLag(leases, leases, Optional::empty, clock)));
+                    table, replicators, new ReplicationLag(leases, leases, Optional::empty, clock), copy));
         }
         return new CopiedTables(tables);
     }

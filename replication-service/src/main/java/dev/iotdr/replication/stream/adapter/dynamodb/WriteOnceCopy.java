@@ -41,6 +41,7 @@ final class WriteOnceCopy implements StreamSink<WriteOnceCopy.Item> {
     private final AtomicLong copied = new AtomicLong();
     private final AtomicLong present = new AtomicLong();
     private volatile Map<String, KeyType> keySchema;
+    private volatile String lastFailure;
 
     WriteOnceCopy(DynamoDbClient local, GuardedAwsCalls calls, String table) {
         this.local = local;
@@ -96,12 +97,19 @@ final class WriteOnceCopy implements StreamSink<WriteOnceCopy.Item> {
                 source,
                 attempts,
                 cause.toString());
+        lastFailure = java.time.Instant.now() + ": " + describe(item) + " from " + source + " failed " + attempts
+                + " times (" + cause + "); its batch is read again, the copy from " + source + " waits";
         throw new IllegalStateException("copying " + describe(item) + " from " + source + " failed", cause);
     }
 
     @Override
     public String describe(Item item) {
         return table + " item " + key(item);
+    }
+
+    @Override
+    public java.util.Optional<String> lastFailure() {
+        return java.util.Optional.ofNullable(lastFailure);
     }
 
     /** Items put here by this instance. */

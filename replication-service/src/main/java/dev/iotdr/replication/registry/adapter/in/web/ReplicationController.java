@@ -131,6 +131,8 @@ class ReplicationController {
                         .map(table -> Map.of(
                                 "table",
                                 table.table(),
+                                "lastFailure",
+                                table.sink().lastFailure().orElse(""),
                                 "sources",
                                 table.replicators().stream()
                                         .map(replicator -> {
