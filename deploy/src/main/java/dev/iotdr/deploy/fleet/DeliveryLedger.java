@@ -16,8 +16,9 @@ public final class DeliveryLedger {
     private DeliveryLedger() {}
 
     /**
-     * @param expected per device, the sequence numbers that had to arrive (acknowledged before the outage, or
-     *     produced and sent from the buffer since; not those the buffer dropped or still holds)
+     * @param expected per device, the sequence numbers that had to arrive: every one produced and no longer in its
+     *     buffer (acknowledged; or dropped by the buffer or rejected by the endpoint, which then count as lost here
+     *     and are reported apart too)
      * @param inSurvivor per device, what the surviving region's hot store holds
      * @param leftInFailedQueue per device, what was read from the failed region's queue
      * @return how many expected messages are in neither
