@@ -27,9 +27,7 @@ public final class TelemetryWitness {
 
     private final RegionalAwsClients clients;
     private final Map<String, Set<String>> seen = new ConcurrentHashMap<>();
-    private final Map<String, Set<Long>> seqs = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
     /** What each region's hot store held when last read ({@code thingName/messageId}). */
     private final Map<Region, Set<String>> stored = new ConcurrentHashMap<>();
     /** Per region and device, the sequence numbers its hot store held when last read. */
@@ -69,8 +67,6 @@ public final class TelemetryWitness {
                         storedSeqs
                                 .computeIfAbsent(region, key -> new ConcurrentHashMap<>())
                                 .computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
-                                .add(Long.parseLong(item.get("seq").n()));
-                        seqs.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
                                 .add(Long.parseLong(item.get("seq").n()));
                         seen.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
                                 .add(id);
@@ -155,9 +151,6 @@ public final class TelemetryWitness {
         JsonNode message = JSON.readTree(body);
         String thing = message.path("thingName").asString();
         String id = message.path("messageId").asString();
-        received.incrementAndGet();
-        seqs.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
-                .add(message.path("seq").asLong());
         queuedSeqs
                 .computeIfAbsent(region, key -> new ConcurrentHashMap<>())
                 .computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet())
@@ -165,16 +158,6 @@ public final class TelemetryWitness {
         if (!seen.computeIfAbsent(thing, key -> ConcurrentHashMap.newKeySet()).add(id)) {
             duplicates.incrementAndGet();
         }
-    }
-
-    /** The message ids seen from a device. */
-    public Set<String> seen(String thing) {
-        return new HashSet<>(seen.getOrDefault(thing, Set.of()));
-    }
-
-    /** The sequence numbers seen from a device (each message's {@code seq}, unique per device). */
-    public Set<Long> seqs(String thing) {
-        return new HashSet<>(seqs.getOrDefault(thing, Set.of()));
     }
 
     public long distinct() {
@@ -214,9 +197,5 @@ public final class TelemetryWitness {
     /** Messages read twice from the queues (what the witness itself read; ingest counts its own). */
     public long duplicates() {
         return duplicates.get();
-    }
-
-    public long received() {
-        return received.get();
     }
 }

@@ -7,7 +7,6 @@ import dev.iotdr.service.aws.GuardedAwsCalls;
 import dev.iotdr.shared.domain.Region;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +37,6 @@ final class WriteOnceCopy implements StreamSink<WriteOnceCopy.Item> {
     private final DynamoDbClient local;
     private final GuardedAwsCalls calls;
     private final String table;
-    private final AtomicLong copied = new AtomicLong();
-    private final AtomicLong present = new AtomicLong();
     private volatile Map<String, KeyType> keySchema;
     private volatile String lastFailure;
 
@@ -70,9 +67,8 @@ final class WriteOnceCopy implements StreamSink<WriteOnceCopy.Item> {
                             .item(item.attributes())
                             .conditionExpression("attribute_not_exists(#pk)")
                             .expressionAttributeNames(Map.of("#pk", partitionKey))));
-            copied.incrementAndGet();
         } catch (ConditionalCheckFailedException alreadyHere) {
-            present.incrementAndGet(); // written once, so what is here is the same item
+            // written once, so what is here is the same item
         } catch (ResourceNotFoundException notHereYet) {
             keySchema = null;
             throw new DependencyUnavailableException(
@@ -110,16 +106,6 @@ final class WriteOnceCopy implements StreamSink<WriteOnceCopy.Item> {
     @Override
     public java.util.Optional<String> lastFailure() {
         return java.util.Optional.ofNullable(lastFailure);
-    }
-
-    /** Items put here by this instance. */
-    long copied() {
-        return copied.get();
-    }
-
-    /** Items that were here already (ingested here too, or a batch read again). */
-    long alreadyPresent() {
-        return present.get();
     }
 
     private String key(Item item) {
